@@ -70,7 +70,7 @@ export async function createEksToken({
     headers: { host: hostname, 'x-k8s-aws-id': clusterName },
   });
   const signed = await signer.presign(request, { expiresIn: PRESIGN_SECONDS, signingDate });
-  const params = Object.entries(signed.query)
+  const params = Object.entries(signed.query ?? {})
     .flatMap(([key, value]) => (Array.isArray(value) ? value.map((v) => [key, v]) : [[key, value ?? '']]))
     .sort(([a], [b]) => {
       if (a === 'X-Amz-Signature') return 1;
