@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: Flux ${var} placeholders are literal text here, not JavaScript templates.
 import { describe, expect, it } from 'vitest';
 import {
   SUBSTITUTE_ANNOTATION,
