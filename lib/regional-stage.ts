@@ -1,5 +1,6 @@
-import { Stage, type StageProps, Tags } from 'aws-cdk-lib';
+import { AspectPriority, Aspects, Stage, type StageProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { LogRetentionAspect } from './constructs/log-retention-aspect.js';
 import { ClusterStack } from './stacks/cluster-stack.js';
 import { DnsStack } from './stacks/dns-stack.js';
 import { FluxStack } from './stacks/flux-stack.js';
@@ -53,5 +54,8 @@ export class RegionalStage extends Stage {
     });
 
     for (const [key, value] of Object.entries(tags)) Tags.of(this).add(key, value);
+    Aspects.of(this).add(new LogRetentionAspect(target.environment.logRetentionDays), {
+      priority: AspectPriority.MUTATING,
+    });
   }
 }

@@ -259,18 +259,12 @@ export class ClusterStack extends Stack {
   }
 
   private podIdentityRole(id: string, purpose: string, inlinePolicies: Record<string, PolicyDocument>): Role {
-    const role = new Role(this, id, {
+    // Pod Identity assumes the role with session tags (cluster, namespace, service account).
+    return new Role(this, id, {
       description: `Pod Identity role of the ${purpose} in ${this.cluster.clusterName}`,
-      assumedBy: new ServicePrincipal('pods.eks.amazonaws.com'),
+      assumedBy: new ServicePrincipal('pods.eks.amazonaws.com').withSessionTags(),
       inlinePolicies,
     });
-    role.assumeRolePolicy?.addStatements(
-      new PolicyStatement({
-        actions: ['sts:TagSession'],
-        principals: [new ServicePrincipal('pods.eks.amazonaws.com')],
-      }),
-    );
-    return role;
   }
 
   /** Cluster-admin entries for the configured admins; a read-only entry for the guard if set. */

@@ -1,6 +1,6 @@
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { IVpc } from 'aws-cdk-lib/aws-ec2';
-import type { Cluster } from 'aws-cdk-lib/aws-eks-v2';
+import { type Cluster, HelmChart, KubernetesManifest } from 'aws-cdk-lib/aws-eks-v2';
 import type { Construct } from 'constructs';
 import { containerLogGroupName, type DeploymentTarget } from '../target.js';
 import { FLUX_CHART } from '../versions.js';
@@ -52,7 +52,10 @@ export class FluxStack extends Stack {
     const { target, cluster, vpc } = props;
     const { environment } = target;
 
-    const chart = cluster.addHelmChart('Flux', {
+    // Constructed in this stack (not through cluster.addHelmChart) so the bootstrap is its own
+    // stack; the cluster's kubectl provider applies it.
+    const chart = new HelmChart(this, 'Flux', {
+      cluster,
       repository: FLUX_CHART.repository,
       chart: FLUX_CHART.chart,
       version: FLUX_CHART.version,
@@ -63,9 +66,6 @@ export class FluxStack extends Stack {
       timeout: Duration.minutes(10),
       values: {
         kustomizeController: { container: { additionalArgs: [KUSTOMIZE_CONTROLLER_FEATURE_GATES] } },
-        // The guard and the gitops tree own alerting and image automation.
-        imageAutomationController: { create: false },
-        imageReflectionController: { create: false },
       },
     });
 
@@ -80,41 +80,48 @@ export class FluxStack extends Stack {
       log_group_name: containerLogGroupName(target),
       fluxguard_webhook_url: environment.fluxguardWebhookUrl,
     };
-    const clusterConfig = cluster.addManifest('ClusterConfig', {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { name: CLUSTER_CONFIG_NAME, namespace: FLUX_NAMESPACE },
-      data: values,
+    const clusterConfig = new KubernetesManifest(this, 'ClusterConfig', {
+      cluster,
+      manifest: [
+        {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: CLUSTER_CONFIG_NAME, namespace: FLUX_NAMESPACE },
+          data: values,
+        },
+      ],
     });
     clusterConfig.node.addDependency(chart);
 
-    const sync = cluster.addManifest(
-      'FluxSync',
-      {
-        apiVersion: 'source.toolkit.fluxcd.io/v1',
-        kind: 'GitRepository',
-        metadata: { name: FLUX_SYNC_NAME, namespace: FLUX_NAMESPACE },
-        spec: {
-          interval: '1m',
-          url: environment.git.url,
-          ref: { branch: environment.git.branch },
-          ...(environment.git.secretName ? { secretRef: { name: environment.git.secretName } } : {}),
+    const sync = new KubernetesManifest(this, 'FluxSync', {
+      cluster,
+      manifest: [
+        {
+          apiVersion: 'source.toolkit.fluxcd.io/v1',
+          kind: 'GitRepository',
+          metadata: { name: FLUX_SYNC_NAME, namespace: FLUX_NAMESPACE },
+          spec: {
+            interval: '1m',
+            url: environment.git.url,
+            ref: { branch: environment.git.branch },
+            ...(environment.git.secretName ? { secretRef: { name: environment.git.secretName } } : {}),
+          },
         },
-      },
-      {
-        apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
-        kind: 'Kustomization',
-        metadata: { name: FLUX_SYNC_NAME, namespace: FLUX_NAMESPACE },
-        spec: {
-          interval: '10m',
-          retryInterval: '1m',
-          path: fluxSyncPath(target),
-          prune: true,
-          wait: false,
-          sourceRef: { kind: 'GitRepository', name: FLUX_SYNC_NAME },
+        {
+          apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+          kind: 'Kustomization',
+          metadata: { name: FLUX_SYNC_NAME, namespace: FLUX_NAMESPACE },
+          spec: {
+            interval: '10m',
+            retryInterval: '1m',
+            path: fluxSyncPath(target),
+            prune: true,
+            wait: false,
+            sourceRef: { kind: 'GitRepository', name: FLUX_SYNC_NAME },
+          },
         },
-      },
-    );
+      ],
+    });
     // The sync objects need Flux's CRDs, and the tree they pull expects cluster-config to exist.
     sync.node.addDependency(chart);
     sync.node.addDependency(clusterConfig);
