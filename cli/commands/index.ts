@@ -1,5 +1,7 @@
 import type { Command } from '../command.js';
 import { versionCommand } from './version.js';
+import { webhookServeCommand } from './webhook-serve.js';
+import { webhookSignCommand } from './webhook-sign.js';
 
 /** Every `fluxguard` command, in the order `--help` lists them. Add new commands here. */
-export const commands: readonly Command[] = [versionCommand];
+export const commands: readonly Command[] = [versionCommand, webhookServeCommand, webhookSignCommand];
