@@ -1,7 +1,17 @@
 import type { Command } from '../command.js';
+import { revertCommand } from './revert.js';
+import { tokenCommand } from './token.js';
+import { validateCommand } from './validate.js';
 import { versionCommand } from './version.js';
 import { webhookServeCommand } from './webhook-serve.js';
 import { webhookSignCommand } from './webhook-sign.js';
 
 /** Every `fluxguard` command, in the order `--help` lists them. Add new commands here. */
-export const commands: readonly Command[] = [versionCommand, webhookServeCommand, webhookSignCommand];
+export const commands: readonly Command[] = [
+  versionCommand,
+  webhookServeCommand,
+  webhookSignCommand,
+  revertCommand,
+  tokenCommand,
+  validateCommand,
+];
