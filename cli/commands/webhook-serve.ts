@@ -75,7 +75,7 @@ export const webhookServeCommand: Command = {
     let queue: import('../../lambdas/flux-webhook/queue.js').IncidentQueue;
     if (queueUrl) {
       const { SQSClient } = await import('@aws-sdk/client-sqs');
-      queue = new queueModule.SqsIncidentQueue(new SQSClient({}), queueUrl);
+      queue = new queueModule.SqsIncidentQueue(new SQSClient(queueModule.sqsClientConfig(io.env)), queueUrl);
     } else {
       queue = new queueModule.LineQueue(io.stdout);
     }

@@ -13,7 +13,7 @@ import { SecretReader } from '../shared/secrets.js';
 import { readWebhookConfig } from './config.js';
 import { createWebhookHandler } from './handler.js';
 import { SecretsManagerKeys } from './keys.js';
-import { SqsIncidentQueue } from './queue.js';
+import { SqsIncidentQueue, sqsClientConfig } from './queue.js';
 import type { WebhookDeps } from './webhook.js';
 
 const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME || 'flux-webhook' });
@@ -32,7 +32,7 @@ function dependencies(): WebhookDeps {
   const reader = new SecretReader({ client: new SecretsManagerClient({}) });
   deps = {
     keys: new SecretsManagerKeys(reader, config.secretArn),
-    queue: new SqsIncidentQueue(new SQSClient({}), config.queueUrl),
+    queue: new SqsIncidentQueue(new SQSClient(sqsClientConfig(process.env)), config.queueUrl),
     maxBodyBytes: config.maxBodyBytes,
   };
   if (config.clusterName) deps.clusterName = config.clusterName;

@@ -4,7 +4,20 @@
  *
  * @module
  */
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageCommand, type SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
+
+/**
+ * SQS client options that keep the SDK's default endpoint resolution working with
+ * `AWS_ENDPOINT_URL`. By default the SQS client sends each request to the host of its `QueueUrl`
+ * (`useQueueUrlAsEndpoint`), which would bypass an endpoint configured only through the
+ * environment; so when `AWS_ENDPOINT_URL` or `AWS_ENDPOINT_URL_SQS` is set (and not ignored by
+ * `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`), the configured endpoint wins.
+ */
+export function sqsClientConfig(env: NodeJS.ProcessEnv): SQSClientConfig {
+  const ignored = env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.toLowerCase() === 'true';
+  const configured = Boolean(env.AWS_ENDPOINT_URL_SQS || env.AWS_ENDPOINT_URL);
+  return configured && !ignored ? { useQueueUrlAsEndpoint: false } : {};
+}
 
 /** One message for the incident queue. */
 export interface QueueMessage {
