@@ -6,6 +6,7 @@
  * context (`cdk.json`, overridable with `-c key=value`). Every value is validated before a
  * construct is created, and a bad value fails synth with an error that names the field.
  */
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
 
 /** The environments fluxguard knows. */
@@ -28,6 +29,10 @@ export class ConfigError extends Error {
     super(`Invalid fluxguard configuration: ${problems.join('; ')}`);
   }
 }
+
+const VALID_RETENTION_DAYS = new Set<number>(
+  Object.values(RetentionDays).filter((value): value is number => typeof value === 'number' && value > 0),
+);
 
 const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
 const cidr = z
@@ -81,7 +86,12 @@ const environmentSchema = z
     }),
     natGateways: z.number().int().min(1).max(3),
     nodeGroups: z.array(nodeGroupSchema).min(1),
-    logRetentionDays: z.number().int().min(1),
+    logRetentionDays: z
+      .number()
+      .int()
+      .refine((days) => VALID_RETENTION_DAYS.has(days), {
+        message: 'must be a CloudWatch Logs retention (1, 3, 5, 7, 14, 30, 60, 90, …, 400, …)',
+      }),
     deletionProtection: z.boolean(),
     removalPolicy: z.enum(['destroy', 'retain']),
     git: z.object({

@@ -1,45 +1,111 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Stack, Stage } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../lib/app.js';
+import { ConfigError } from '../lib/config.js';
+import { appWithProjectContext } from './platform/synth.js';
+
+const REGIONAL_STAGES = [
+  'staging-us-east-1',
+  'staging-eu-central-1',
+  'production-us-east-1',
+  'production-eu-central-1',
+];
 
 describe('the CDK app', () => {
-  it('synthesizes every stack offline into a cloud assembly', () => {
-    // Prepare
-    const app = buildApp(new App());
+  let app: App;
+  let assembly: CloudAssembly;
 
-    // Act
-    const assembly = app.synth();
+  beforeAll(() => {
+    // Prepare: the real app from cdk.json context, with a restricted public endpoint for staging
+    // and staging's hosted zone created by the app.
+    app = buildApp(
+      appWithProjectContext({
+        stagingPublicEndpointCidrs: '203.0.113.0/24',
+        stagingCreateHostedZone: 'true',
+      }),
+    );
 
+    // Act: one synthesis of every stage and stack.
+    assembly = app.synth();
+  });
+
+  it('has one stage per environment and region plus the global hosted-zone stack', () => {
     // Assess
-    expect(assembly.stacks.length).toBeGreaterThan(0);
-    for (const stack of assembly.stacks) {
-      expect(stack.template).toBeTypeOf('object');
-      expect(stack.stackName).toMatch(/^Fluxguard-/);
+    const stages = app.node.children.filter((child): child is Stage => Stage.isStage(child));
+    expect(stages.map((stage) => stage.stageName).sort()).toEqual([...REGIONAL_STAGES].sort());
+    const globalStacks = app.node.children.filter((child): child is Stack => Stack.isStack(child));
+    expect(globalStacks.map((stack) => stack.stackName)).toEqual(['fluxguard-staging-global-dns']);
+  });
+
+  it('synthesizes every stack of every stage into the cloud assembly', () => {
+    for (const stageName of REGIONAL_STAGES) {
+      const stageAssembly = assembly.getNestedAssembly(`assembly-${stageName}`);
+      const names = stageAssembly.stacks.map((stack) => stack.stackName).sort();
+      expect(names).toEqual(
+        ['cluster', 'dns', 'flux', 'network', 'storage'].map((part) => `fluxguard-${stageName}-${part}`),
+      );
+      for (const stack of stageAssembly.stacks) {
+        expect(Object.keys(stack.template.Resources ?? {}).length).toBeGreaterThan(0);
+        expect(stack.environment.account).toMatch(/^\d{12}$/);
+        expect(stack.environment.region).toBe(stageName.replace(/^(staging|production)-/, ''));
+      }
     }
   });
 
-  it('tags every stack with the project name', () => {
-    // Prepare
-    const app = buildApp(new App());
+  it('creates the staging hosted zone in the global stack and outputs its id', () => {
+    const stack = app.node.findChild('fluxguard-staging-global-dns') as Stack;
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Route53::HostedZone', { Name: 'staging.fluxguard.example.com.' });
+    template.hasOutput('HostedZoneId', {});
+  });
 
-    // Act: tags are applied by an aspect during synthesis.
-    app.synth();
-    const stacks = app.node.children.filter((c): c is Stack => c instanceof Stack);
+  it('opens a public endpoint only to the configured CIDRs', () => {
+    // Prepare
+    const cluster = (name: string) =>
+      Object.values(
+        assembly.getNestedAssembly(`assembly-${name}`).stacks.find((s) => s.stackName.endsWith('-cluster'))
+          ?.template.Resources ?? {},
+      ).find((resource) => (resource as { Type: string }).Type === 'AWS::EKS::Cluster') as {
+        Properties: { ResourcesVpcConfig: Record<string, unknown> };
+      };
 
     // Assess
-    expect(stacks.length).toBeGreaterThan(0);
-    for (const stack of stacks) {
-      expect(stack.tags.tagValues()).toMatchObject({ project: 'fluxguard' });
-    }
+    expect(cluster('staging-eu-central-1').Properties.ResourcesVpcConfig).toMatchObject({
+      EndpointPrivateAccess: true,
+      EndpointPublicAccess: true,
+      PublicAccessCidrs: ['203.0.113.0/24'],
+    });
+    expect(cluster('production-eu-central-1').Properties.ResourcesVpcConfig).toMatchObject({
+      EndpointPrivateAccess: true,
+      EndpointPublicAccess: false,
+    });
+  });
+
+  it('passes cdk-nag AwsSolutions across the whole app', () => {
+    // Act
+    const report = new AwsSolutionsChecks().validateScope(app);
+
+    // Assess
+    expect(report.violations.filter((violation) => violation.severity === 'error')).toEqual([]);
+  });
+
+  it('fails synth on bad configuration with a message naming the field', () => {
+    // Act
+    const build = () => buildApp(appWithProjectContext({ productionAccount: 'not-an-account' }));
+
+    // Assess
+    expect(build).toThrow(ConfigError);
+    expect(build).toThrow(/environments\.production\.account: must be a 12-digit AWS account id/);
   });
 
   it('reports a cdk-nag finding when a non-compliant resource is added', () => {
     // Prepare: an S3 bucket without TLS enforcement or access logs breaks AwsSolutions-S1/S10.
-    const app = new App();
-    const stack = new Stack(app, 'Probe');
+    const probeApp = new App();
+    const stack = new Stack(probeApp, 'Probe');
     new Bucket(stack, 'Plain');
     Template.fromStack(stack);
 
