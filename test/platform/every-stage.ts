@@ -9,7 +9,7 @@ import type { EnvironmentConfig, RegionConfig } from '../../lib/config.js';
 import { GUARD_KUBERNETES_GROUP, POD_IDENTITY_SERVICE_ACCOUNTS } from '../../lib/stacks/cluster-stack.js';
 import { CLUSTER_CONFIG_NAME, FLUX_NAMESPACE, FLUX_SYNC_NAME } from '../../lib/stacks/flux-stack.js';
 import { EKS_ADDON_VERSIONS, FLUX_CHART } from '../../lib/versions.js';
-import { resourcesOf, type SynthesizedStage } from './synth.js';
+import { inlineStatementsOf, resourcesOf, type SynthesizedStage } from './synth.js';
 
 /**
  * Registers the tests every stage must pass. `synthesized` returns the stage the test file
@@ -189,18 +189,14 @@ export function itBehavesLikeARegionalStage(synthesized: () => SynthesizedStage)
     );
 
     // Assess: CDK merges statements with equal resources and conditions, so compare actions.
-    const policies = albRole?.Properties.Policies as Array<{ PolicyDocument: { Statement: unknown[] } }>;
-    expect(policies).toHaveLength(1);
-    const synthesizedActions = new Set(
-      (policies[0]?.PolicyDocument.Statement as Array<{ Action: string | string[] }>).flatMap(
-        (st) => st.Action,
-      ),
-    );
+    const statements = inlineStatementsOf(albRole);
+    expect(albRole?.Properties.Policies).toHaveLength(1);
+    const synthesizedActions = new Set(statements.flatMap((st) => st.Action as string | string[]));
     const upstreamActions = new Set(
       albControllerPolicyJson().Statement.flatMap((st) => st.Action as string | string[]),
     );
     expect([...synthesizedActions].sort()).toEqual([...upstreamActions].sort());
-    expect(JSON.stringify(policies[0]?.PolicyDocument)).toContain('elbv2.k8s.aws/cluster');
+    expect(JSON.stringify(statements)).toContain('elbv2.k8s.aws/cluster');
   });
 
   it('lets Fluent Bit write only to its own encrypted container log group', () => {
@@ -221,18 +217,14 @@ export function itBehavesLikeARegionalStage(synthesized: () => SynthesizedStage)
       RetentionInDays: environment().logRetentionDays,
       KmsKeyId: expect.anything(),
     });
-    const statements = (
-      fluentBit?.Properties.Policies as Array<{
-        PolicyDocument: { Statement: Array<Record<string, unknown>> };
-      }>
-    )[0]?.PolicyDocument.Statement;
+    const statements = inlineStatementsOf(fluentBit);
     expect(statements).toHaveLength(1);
-    expect(statements?.[0]?.Action).toEqual([
+    expect(statements[0]?.Action).toEqual([
       'logs:CreateLogStream',
       'logs:DescribeLogStreams',
       'logs:PutLogEvents',
     ]);
-    const resources = JSON.stringify(statements?.[0]?.Resource);
+    const resources = JSON.stringify(statements[0]?.Resource);
     expect(resources).toContain(`"${logGroupId}","Arn"`);
     expect(resources).not.toContain('"*"');
   });

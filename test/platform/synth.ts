@@ -75,3 +75,13 @@ export function resourcesOf(
 ): Array<{ Properties: Record<string, unknown> }> {
   return Object.values(template.findResources(type)) as Array<{ Properties: Record<string, unknown> }>;
 }
+
+/** Statements of every inline policy of a synthesized IAM role; none when the role is missing. */
+export function inlineStatementsOf(role?: {
+  Properties: Record<string, unknown>;
+}): Array<Record<string, unknown>> {
+  const policies = (role?.Properties.Policies ?? []) as Array<{
+    PolicyDocument: { Statement: Array<Record<string, unknown>> };
+  }>;
+  return policies.flatMap((policy) => policy.PolicyDocument.Statement);
+}
