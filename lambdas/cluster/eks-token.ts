@@ -86,19 +86,27 @@ export async function createEksToken({
   };
 }
 
+/** The ExecCredential API versions kubectl may ask for in `KUBERNETES_EXEC_INFO`. */
+export type ExecCredentialApiVersion =
+  | 'client.authentication.k8s.io/v1beta1'
+  | 'client.authentication.k8s.io/v1';
+
 /**
  * The `ExecCredential` object `aws eks get-token` prints, so `fluxguard token` can serve as a
- * kubectl exec credential plugin.
+ * kubectl exec credential plugin. Like the AWS CLI it answers `v1beta1` unless asked for `v1`.
  */
-export function execCredential({ token, expiresAt }: EksToken): {
+export function execCredential(
+  { token, expiresAt }: EksToken,
+  apiVersion: ExecCredentialApiVersion = 'client.authentication.k8s.io/v1beta1',
+): {
   kind: 'ExecCredential';
-  apiVersion: 'client.authentication.k8s.io/v1beta1';
+  apiVersion: ExecCredentialApiVersion;
   spec: Record<string, never>;
   status: { expirationTimestamp: string; token: string };
 } {
   return {
     kind: 'ExecCredential',
-    apiVersion: 'client.authentication.k8s.io/v1beta1',
+    apiVersion,
     spec: {},
     status: { expirationTimestamp: expiresAt.toISOString().replace(/\.\d{3}Z$/, 'Z'), token },
   };

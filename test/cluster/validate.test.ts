@@ -43,7 +43,7 @@ function cluster(apps: KubeObject[][], { failed = false } = {}): void {
 
 async function validate(extra: Partial<ValidateRequest> = {}, sleep = noWait): Promise<ValidationReport> {
   return validateRollout(
-    { target, checks: 3, intervalMs: 10, probeTimeoutMs: 500, ...extra },
+    { target, checks: 3, intervalMs: 10, probeTimeoutMs: 2_000, ...extra },
     { reader, sleep },
   );
 }
@@ -304,7 +304,7 @@ describe('validating a rollout against the fake Kubernetes API', () => {
     cluster(apps);
 
     // Act
-    const report = await validate();
+    const report = await validate({ probeTimeoutMs: 3_000 });
 
     // Assess
     expect(report.verdict).toBe('pass');
