@@ -2,10 +2,13 @@
  * How one Lambda is bundled: esbuild, ESM, minified, for the Node.js 24 runtime. The guard stack
  * builds every function with these options; the benchmarks measure the same bundle.
  *
- * The output is `index.mjs` (ESM by extension, so no package.json is needed next to it) with the
- * handler exported as `handler`. Nothing depends on the CPU architecture, so one bundle serves
- * arm64 and x86_64. The AWS SDK is bundled rather than taken from the runtime, so the version that
- * was tested is the version that runs.
+ * The output directory holds `index.mjs` (ESM by extension, so no package.json is needed next to
+ * it) with the handler exported as `handler`, plus `chunks/*.mjs`: code splitting moves what the
+ * SDK only loads on demand (SSO, STS and other credential providers, event streams) out of the
+ * import path, which keeps the cold import short. Deploy the whole directory
+ * (`Code.fromAsset(outdir)`, handler `index.handler`). Nothing depends on the CPU architecture, so
+ * one bundle serves arm64 and x86_64. The AWS SDK is bundled rather than taken from the runtime, so
+ * the version that was tested is the version that runs.
  *
  * @module
  */
@@ -27,6 +30,8 @@ export function lambdaBundleOptions(entry: string, outdir: string): BuildOptions
     entryPoints: { index: entry },
     outdir,
     outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
+    splitting: true,
     bundle: true,
     format: 'esm',
     platform: 'node',
@@ -44,7 +49,28 @@ export function lambdaBundleOptions(entry: string, outdir: string): BuildOptions
   };
 }
 
-/** Bundles one Lambda; the result's metafile lists every input and the output size. */
+/** Bundles one Lambda; the result's metafile lists every input and output file with its size. */
 export async function bundleLambda(entry: string, outdir: string): Promise<BuildResult<{ metafile: true }>> {
   return build({ ...lambdaBundleOptions(entry, outdir), metafile: true });
+}
+
+/** Sizes of a bundle from its metafile: every file, and the files loaded by importing `index.mjs`. */
+export function bundleSizes(result: BuildResult<{ metafile: true }>): {
+  total: number;
+  initial: number;
+  files: number;
+} {
+  const outputs = result.metafile.outputs;
+  const entry = Object.keys(outputs).find((path) => path.endsWith(`/${BUNDLE_FILE}`) || path === BUNDLE_FILE);
+  const initial = new Set<string>();
+  const visit = (path: string): void => {
+    if (initial.has(path) || !outputs[path]) return;
+    initial.add(path);
+    for (const dependency of outputs[path].imports)
+      if (dependency.kind === 'import-statement') visit(dependency.path);
+  };
+  if (entry) visit(entry);
+  const sum = (paths: Iterable<string>) =>
+    [...paths].reduce((total, path) => total + (outputs[path]?.bytes ?? 0), 0);
+  return { total: sum(Object.keys(outputs)), initial: sum(initial), files: Object.keys(outputs).length };
 }

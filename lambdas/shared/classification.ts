@@ -7,8 +7,8 @@
  *
  * @module
  */
-// A namespace import: esbuild drops what is unused; `import { z }` keeps every locale (~450 KB).
-import * as z from 'zod';
+// zod/mini: the same schemas, tree-shakable and cheap to build at import (see docs/WEBHOOK.md).
+import * as z from 'zod/mini';
 import type { Severity } from './flux-event.js';
 
 /**
