@@ -75,6 +75,8 @@ export class FakeGitHub {
   /** Every request served, in order. */
   readonly requests: RecordedRequest[] = [];
   readonly pulls: PullRequest[] = [];
+  /** Milliseconds the fake spent in git and JSON work (injected latency excluded). */
+  serverMs = 0;
   /** Installation tokens minted through the App endpoint. */
   readonly minted: string[] = [];
   /** Runs before a request is handled (after latency); tests use it to race a push. */
@@ -140,6 +142,7 @@ export class FakeGitHub {
     this.requests.push(record);
     if (this.#options.latencyMs) await new Promise((r) => setTimeout(r, this.#options.latencyMs));
     if (this.beforeHandle) await this.beforeHandle(record);
+    const started = performance.now();
 
     const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, {
@@ -149,6 +152,7 @@ export class FakeGitHub {
         ...headers,
       });
       res.end(payload === undefined ? '' : JSON.stringify(payload));
+      this.serverMs += performance.now() - started;
     };
 
     const faultIndex = this.#faults.findIndex((f) => f.method === method && f.path.test(url.pathname));
