@@ -1,6 +1,19 @@
 import { type Command, ExitCode, integerOption, stringOption, UsageError } from '../command.js';
 import { keyOption } from './webhook-sign.js';
 
+/** Resolves with the first SIGINT or SIGTERM, and stops listening for them then. */
+function untilStopSignal(): Promise<NodeJS.Signals> {
+  return new Promise<NodeJS.Signals>((resolve) => {
+    const stop = (received: NodeJS.Signals) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve(received);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
 /** `fluxguard webhook serve`: the webhook handler behind a local HTTP server, for a local Flux. */
 export const webhookServeCommand: Command = {
   name: 'webhook serve',
@@ -35,6 +48,8 @@ export const webhookServeCommand: Command = {
   },
   async run(values, positionals, io) {
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+    // Listen for the stop signals first, so one that arrives while starting up still ends cleanly.
+    const stopped = untilStopSignal();
     const port = integerOption(values, 'port', 8080, { min: 0, max: 65_535 });
     const host = stringOption(values, 'host') ?? '127.0.0.1';
     const key = await keyOption(values);
@@ -99,15 +114,7 @@ export const webhookServeCommand: Command = {
       `fluxguard webhook listening on ${server.url} (${queueUrl ? `queue ${queueUrl}` : 'printing events to stdout'})`,
     );
 
-    const signal = await new Promise<NodeJS.Signals>((resolve) => {
-      const stop = (received: NodeJS.Signals) => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        resolve(received);
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-    });
+    const signal = await stopped;
     io.stderr(`${signal}: stopping`);
     await server.close();
     return ExitCode.ok;
