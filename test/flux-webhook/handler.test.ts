@@ -317,6 +317,12 @@ describe('the flux-webhook Lambda', () => {
       /application\/json/,
     ],
     ['an invocation that is not an HTTP event', { Records: [] }, 400, /not a Function URL/],
+    [
+      'a REST event with null headers and body',
+      { ...restEvent(signedWith(good)), headers: null, multiValueHeaders: null, body: null },
+      415,
+      /application\/json/,
+    ],
   ];
 
   it.each(BAD_REQUESTS)('rejects %s', async (_label, event, status, reason) => {
@@ -445,6 +451,28 @@ describe('the flux-webhook Lambda', () => {
     // Assess
     expect(result.statusCode).toBe(503);
     expect(answer(result).reason).toMatch(/signing key could not be read/);
+  });
+
+  it('answers a JSON 500 in the REST shape when the configuration is broken', async () => {
+    // Prepare
+    const { createWebhookHandler } = await import('../../lambdas/flux-webhook/handler.js');
+    const { readWebhookConfig } = await import('../../lambdas/flux-webhook/config.js');
+    const { Logger } = await import('@aws-lambda-powertools/logger');
+    const misconfigured = createWebhookHandler({
+      deps: () => {
+        readWebhookConfig({});
+        throw new Error('unreachable');
+      },
+      logger: new Logger({ serviceName: 'test' }),
+    });
+
+    // Act
+    const result = (await misconfigured(restEvent(signedWith(good)), lambdaContext())) as Result;
+
+    // Assess
+    expect(result).toMatchObject({ statusCode: 500, isBase64Encoded: false });
+    expect(answer(result)).toEqual({ result: 'error', reason: 'internal error' });
+    expect(output.text()).toMatch(/webhook handler failed unexpectedly.*WEBHOOK_SECRET_ARN is not set/);
   });
 
   it('never logs the signature, the key or the body of a rejected request', async () => {
