@@ -1,3 +1,4 @@
+import type https from 'node:https';
 import {
   ApiException,
   AppsV1Api,
@@ -17,6 +18,7 @@ import {
   type V1Service,
   type V1StatefulSet,
 } from '@kubernetes/client-node';
+import { Agent } from 'undici';
 import { failureOfStatus, KubeRequestError } from './errors.js';
 
 /** The Flux kinds fluxguard reads, with where the API server serves them. */
@@ -143,12 +145,31 @@ export class KubeReader implements ClusterReader {
     this.#custom = new CustomObjectsApi(configuration);
   }
 
-  /** One dispatcher (connection pool) for every request, built by the kubeconfig itself. */
+  /**
+   * One dispatcher for every request. It speaks HTTP/2 when the API server offers it (as
+   * kube-apiserver does, and as client-go uses it), so a whole validation pass shares one TLS
+   * connection; its TLS settings (cluster CA, client certificate) come from the kubeconfig. Through
+   * a proxy (`proxy-url`) the kubeconfig's own dispatcher is used.
+   */
   async #sharedDispatcher(): Promise<Dispatcher> {
     this.#dispatcher ??= (async () => {
-      const probe = new RequestContext(this.#server, HttpMethod.GET);
-      await this.#kc.applySecurityAuthentication(probe);
-      return probe.getDispatcher();
+      if (this.#kc.getCurrentCluster()?.proxyUrl) {
+        const probe = new RequestContext(this.#server, HttpMethod.GET);
+        await this.#kc.applySecurityAuthentication(probe);
+        return probe.getDispatcher();
+      }
+      const tls: https.RequestOptions = {};
+      await this.#kc.applyToHTTPSOptions(tls);
+      return new Agent({
+        allowH2: true,
+        connect: {
+          ...(tls.ca ? { ca: tls.ca } : {}),
+          ...(tls.cert ? { cert: tls.cert } : {}),
+          ...(tls.key ? { key: tls.key } : {}),
+          ...(tls.servername ? { servername: tls.servername } : {}),
+          ...(tls.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}),
+        },
+      });
     })();
     return this.#dispatcher;
   }

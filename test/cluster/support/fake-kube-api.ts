@@ -1,5 +1,9 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createServer, type Server } from 'node:https';
+import {
+  createSecureServer,
+  type Http2SecureServer,
+  type Http2ServerRequest,
+  type Http2ServerResponse,
+} from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import { makeTestPki, type TestPki } from './certs.js';
@@ -101,7 +105,8 @@ export class FakeKubeApi {
   readonly #collections = new Map<string, Map<string, KubeObject>>();
   readonly #proxies = new Map<string, (path: string) => ProxyAnswer>();
   readonly #pki: TestPki;
-  #server?: Server;
+  #server?: Http2SecureServer;
+  readonly #sockets = new Set<{ destroy(): void }>();
   #url = '';
   #inFlight = 0;
   /** The most requests that were in flight at once. */
@@ -180,8 +185,16 @@ export class FakeKubeApi {
   }
 
   async start(): Promise<this> {
-    this.#server = createServer({ cert: this.#pki.certPem, key: this.#pki.keyPem }, (req, res) => {
-      void this.#handle(req, res);
+    // HTTP/2 with HTTP/1.1 fallback, like kube-apiserver.
+    this.#server = createSecureServer(
+      { cert: this.#pki.certPem, key: this.#pki.keyPem, allowHTTP1: true },
+      (req, res) => {
+        void this.#handle(req, res);
+      },
+    );
+    this.#server.on('secureConnection', (socket) => {
+      this.#sockets.add(socket);
+      socket.on('close', () => this.#sockets.delete(socket));
     });
     await new Promise<void>((resolve) => this.#server?.listen(0, '127.0.0.1', resolve));
     this.#url = `https://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
@@ -189,11 +202,11 @@ export class FakeKubeApi {
   }
 
   async close(): Promise<void> {
-    this.#server?.closeAllConnections();
+    for (const socket of this.#sockets) socket.destroy();
     await new Promise<void>((resolve) => (this.#server ? this.#server.close(() => resolve()) : resolve()));
   }
 
-  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async #handle(req: Http2ServerRequest, res: Http2ServerResponse): Promise<void> {
     const startedAt = performance.now();
     this.#inFlight += 1;
     this.maxInFlight = Math.max(this.maxInFlight, this.#inFlight);
@@ -211,7 +224,7 @@ export class FakeKubeApi {
     const send = (code: number, body: string, contentType = 'application/json') => {
       seen.endedAt = performance.now();
       this.#inFlight -= 1;
-      if (res.destroyed) return;
+      if (res.stream?.destroyed || res.writableEnded) return;
       res.writeHead(code, { 'content-type': contentType });
       res.end(body);
     };
