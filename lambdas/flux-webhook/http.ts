@@ -48,9 +48,9 @@ export interface WebhookAnswer {
   headers?: Record<string, string>;
 }
 
-type Record_ = Record<string, unknown>;
+type JsonObject = Record<string, unknown>;
 
-function isRecord(value: unknown): value is Record_ {
+function isRecord(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -62,7 +62,7 @@ function addHeader(headers: Map<string, string[]>, name: string, value: unknown)
   else if (!values.includes(value)) values.push(value);
 }
 
-function bodyBytes(event: Record_): Buffer {
+function bodyBytes(event: JsonObject): Buffer {
   const body = event.body;
   if (typeof body !== 'string' || body === '') return Buffer.alloc(0);
   return event.isBase64Encoded === true ? Buffer.from(body, 'base64') : Buffer.from(body, 'utf8');

@@ -136,10 +136,10 @@ describe(`the webhook under ${RUNS} random mutations (seed ${SEED})`, () => {
       const body = mutate(original, rand);
       const signing = rand();
       const headers = fluxHeaders(original);
-      if (signing < 0.5) headers['x-signature'] = signBody(body, TEST_KEY);
+      if (signing < 0.5) headers['X-Signature'] = signBody(body, TEST_KEY);
       else if (signing < 0.6)
-        headers['x-signature'] = headers['x-signature']?.slice(0, Math.floor(rand() * 71)) ?? '';
-      const signatureValid = headers['x-signature'] === signBody(body, TEST_KEY);
+        headers['X-Signature'] = headers['X-Signature']?.slice(0, Math.floor(rand() * 71)) ?? '';
+      const signatureValid = headers['X-Signature'] === signBody(body, TEST_KEY);
       const valid = schemaValid(body);
       const [, build] = SHAPES[Math.floor(rand() * SHAPES.length)] ?? SHAPES[0];
       const before = sent.length;

@@ -5,7 +5,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { signBody } from '../../lambdas/flux-webhook/signature.js';
 import type { Category } from '../../lambdas/shared/classification.js';
-import { type FluxEvent, FluxEventSchema } from '../../lambdas/shared/flux-event.js';
+import type { FluxEvent } from '../../lambdas/shared/flux-event.js';
 import { FluxQueueMessageSchema } from '../../lambdas/shared/flux-queue-message.js';
 import { goJsonStringify } from '../../lambdas/shared/go-json.js';
 import { fixtureJson } from '../support/fixtures.js';
@@ -337,10 +337,6 @@ describe('the flux-webhook Lambda', () => {
     expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
   });
 
-  it('has a table of at least 20 bad requests', () => {
-    expect(BAD_REQUESTS.length).toBeGreaterThanOrEqual(20);
-  });
-
   it.each([
     [
       'upper-case header names (REST)',
@@ -532,11 +528,5 @@ describe('the flux-webhook Lambda', () => {
     // A verified event's keys do not leak into the next request's logs.
     const rejected = lines.find((l) => l.message === 'webhook request rejected');
     expect(rejected).not.toHaveProperty('cluster');
-  });
-
-  it('parses the fixture bodies with the exported schema', () => {
-    for (const fixture of FLUX_FIXTURES) {
-      expect(FluxEventSchema.safeParse(fixtureJson(`flux-events/${fixture}`)).success).toBe(true);
-    }
   });
 });

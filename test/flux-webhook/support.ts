@@ -42,12 +42,15 @@ export interface RequestSpec {
   base64?: boolean;
 }
 
-/** The headers Flux sends, signed with `key`. */
+/**
+ * The headers Flux sends, signed with `key`, with the names as Go writes them on the wire
+ * (canonical case): a REST event keeps them so, payload 2.0 events lower-case them.
+ */
 export function fluxHeaders(body: Buffer, key = TEST_KEY): Record<string, string> {
   return {
-    'content-type': 'application/json',
-    'gotk-component': 'kustomize-controller',
-    'x-signature': signBody(body, key),
+    'Content-Type': 'application/json',
+    'Gotk-Component': 'kustomize-controller',
+    'X-Signature': signBody(body, key),
   };
 }
 
