@@ -352,6 +352,36 @@ describe('validating a rollout against the fake Kubernetes API', () => {
     expect(report.layers.http.verdict).toBe('inconclusive');
     expect(evidenceOf(report, 'http')).toContain('Service shop/web has no port metrics');
   });
+
+  it('is inconclusive for a kind it does not know, without reading the cluster', async () => {
+    // Prepare
+    const target = {
+      kind: 'Deployment',
+      namespace: 'shop',
+      name: 'web',
+    } as unknown as ValidateRequest['target'];
+
+    // Act
+    const report = await validateRollout({ target, checks: 1 }, { reader });
+
+    // Assess
+    expect(report.verdict).toBe('inconclusive');
+    expect(evidenceOf(report, 'rollout')).toContain('unknown kind');
+    expect(api.requests).toHaveLength(0);
+  });
+
+  it('is inconclusive, not failed, when a Deployment has no ReplicaSet to tell its current pods by', async () => {
+    // Prepare
+    const objects = app('web', { state: 'half-ready' }).filter((o) => o.kind !== 'ReplicaSet');
+    api.put(...objects, kustomization(objects), gitRepository());
+
+    // Act
+    const report = await validate();
+
+    // Assess
+    expect(report.layers.pods.verdict).toBe('inconclusive');
+    expect(evidenceOf(report, 'pods')).toContain('pod-template-hash: no ReplicaSet found');
+  });
 });
 
 describe('the Kubernetes connection', () => {

@@ -154,6 +154,10 @@ export function assessPods(
 ): Observation {
   const object = workloadName(workload);
   const current = currentPods(workload, replicaSets, pods);
+  if (workload.kind === 'Deployment' && current.desired > 0 && !currentReplicaSet(workload, replicaSets)) {
+    // Without the current ReplicaSet the current pods cannot be told apart: not a verdict.
+    return { state: rollout === 'pending' ? 'pending' : 'inconclusive', evidence: [current.revision] };
+  }
   const ready = current.pods.filter(isReady).length;
   const readiness: Evidence = { object, field: 'ready pods', value: `${ready}/${current.desired}` };
   const fail: Evidence[] = [];

@@ -134,6 +134,12 @@ async function runCheck(
 ): Promise<CheckResult> {
   const { target, probeTimeoutMs } = request;
   const targetName = objectName(target);
+  if (target.kind !== 'Kustomization' && target.kind !== 'HelmRelease') {
+    const evidence = [
+      { object: targetName, field: 'kind', value: 'unknown kind: only Kustomization and HelmRelease' },
+    ];
+    return { layers: everyLayer({ state: 'inconclusive', evidence }), workloads: [] };
+  }
   let flux: FluxContext;
   try {
     flux = fluxContextOf(target.kind, await reader.getFlux(target.kind, target.namespace, target.name));
