@@ -4,7 +4,7 @@ import { sameRevision, workloadsOfInventory } from '../../lambdas/cluster/flux-c
 import { formatSummary, SUMMARY_MAX_CHARS, type ValidationReport } from '../../lambdas/cluster/report.js';
 import { confirm } from '../../lambdas/cluster/validation/confirm.js';
 import { assessProbe, type HealthTarget } from '../../lambdas/cluster/validation/http.js';
-import { podProblems } from '../../lambdas/cluster/validation/pods.js';
+import { assessPods, podProblems } from '../../lambdas/cluster/validation/pods.js';
 import { assessRollout } from '../../lambdas/cluster/validation/rollout.js';
 
 describe('confirming a verdict over repeated checks', () => {
@@ -315,5 +315,66 @@ describe('the human summary', () => {
     expect(summary.split('\n')[0]).toBe(
       'FAIL Kustomization flux-system/apps: rollout, pods failed on every check',
     );
+  });
+});
+
+describe('current pods of StatefulSets and DaemonSets', () => {
+  const readyPod = (
+    name: string,
+    labels: Record<string, string>,
+    owner: { kind: string; name: string; uid: string },
+  ): V1Pod => ({
+    metadata: {
+      name,
+      namespace: 'shop',
+      labels,
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: owner.kind, name: owner.name, uid: owner.uid }],
+    },
+    status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] },
+  });
+
+  it('counts only StatefulSet pods of the update revision', () => {
+    // Prepare
+    const owner = { kind: 'StatefulSet', name: 'db', uid: 'u-db' };
+    const sts = {
+      metadata: { name: 'db', namespace: 'shop', uid: 'u-db' },
+      spec: { replicas: 2, selector: {}, serviceName: 'db', template: {} },
+      status: { replicas: 2, updateRevision: 'db-new' },
+    } as V1StatefulSet;
+    const pods = [
+      readyPod('db-0', { 'controller-revision-hash': 'db-new' }, owner),
+      readyPod('db-1', { 'controller-revision-hash': 'db-old' }, owner),
+    ];
+
+    // Act
+    const result = assessPods({ kind: 'StatefulSet', object: sts }, [], pods, 'pass');
+
+    // Assess
+    expect(result.state).toBe('fail');
+    expect(result.evidence[0]).toEqual({ object: 'StatefulSet/shop/db', field: 'ready pods', value: '1/2' });
+  });
+
+  it('counts DaemonSet pods of the current pod-template-generation against desiredNumberScheduled', () => {
+    // Prepare
+    const owner = { kind: 'DaemonSet', name: 'agent', uid: 'u-agent' };
+    const ds = {
+      metadata: { name: 'agent', namespace: 'shop', uid: 'u-agent', generation: 3 },
+      spec: { selector: {}, template: {} },
+      status: { desiredNumberScheduled: 2, currentNumberScheduled: 2, numberMisscheduled: 0, numberReady: 2 },
+    } as V1DaemonSet;
+    const pods = [
+      readyPod('agent-a', { 'pod-template-generation': '3' }, owner),
+      readyPod('agent-b', { 'pod-template-generation': '3' }, owner),
+      readyPod('agent-c', { 'pod-template-generation': '2' }, owner),
+    ];
+
+    // Act
+    const result = assessPods({ kind: 'DaemonSet', object: ds }, [], pods, 'pass');
+
+    // Assess
+    expect(result).toEqual({
+      state: 'pass',
+      evidence: [{ object: 'DaemonSet/shop/agent', field: 'ready pods', value: '2/2' }],
+    });
   });
 });
