@@ -141,6 +141,23 @@ describe('validating a rollout against the fake Kubernetes API', () => {
     expect(report.layers.pods.checks).toEqual(['pending', 'pass']);
   });
 
+  it('does not hold a failing health check against a rollout that is still progressing', async () => {
+    // Prepare
+    cluster([app('web', { state: 'progressing' })]);
+    api.proxy('shop', 'web:http', () => ({ status: 503, body: 'upstream connect error' }));
+    const becomeHealthy = async () => {
+      api.clear();
+      cluster([app('web')]);
+    };
+
+    // Act
+    const report = await validate({}, becomeHealthy);
+
+    // Assess
+    expect(report.layers.http.checks).toEqual(['pending', 'pass']);
+    expect(report.verdict).toBe('pass');
+  });
+
   it('fails a rollout with half its pods ready, naming the pods that are not', async () => {
     // Prepare
     cluster([app('web', { state: 'half-ready', replicas: 4 })]);

@@ -222,7 +222,13 @@ async function runCheck(
           : reader.proxyGet(t.namespace, t.service, t.port, t.path, probeTimeoutMs);
       probes.push(outcome.then((o) => assessProbe(t, o, probeTimeoutMs)));
     }
-    const combined = Promise.all(probes).then(combine);
+    // While the rollout is still progressing a failing probe is expected (pods restarting, no
+    // endpoints yet): it is pending, like the rollout, and only counts once the rollout settled.
+    const combined = Promise.all(probes)
+      .then(combine)
+      .then(
+        (o): Observation => (o.state === 'fail' && r.state === 'pending' ? { ...o, state: 'pending' } : o),
+      );
     http.push(
       combined.then((o) => {
         report.http = o.state;
