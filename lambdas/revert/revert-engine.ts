@@ -167,15 +167,17 @@ export class RevertEngine {
     for (let attempt = 1; ; attempt += 1) {
       const head = await gh.getBranchHead(request.branch);
       const comparison = await gh.compare(good, head);
+      // GitHub lists at most 250 commits (the oldest): beyond that the last one listed is not the
+      // head, and a revert built on its tree would silently undo the commits after it.
+      if (comparison.totalCommits > comparison.commits.length) {
+        return done(
+          'refused',
+          `${comparison.totalCommits} commits lie between ${shortSha(good)} and ${request.branch}, more than the ${comparison.commits.length} GitHub lists in one comparison: too many to revert safely, a human decides`,
+          { attempts: attempt },
+        );
+      }
       const index = comparison.commits.findIndex((c) => c.sha === failing);
       if (index < 0) {
-        if (comparison.totalCommits > comparison.commits.length) {
-          return done(
-            'refused',
-            `more than ${comparison.commits.length} commits lie between ${shortSha(good)} and ${request.branch}: too far back to revert safely`,
-            { attempts: attempt },
-          );
-        }
         return done(
           'nothing-to-revert',
           `${shortSha(failing)} is not on ${request.branch} after ${shortSha(good)}`,

@@ -3,6 +3,7 @@ import { GitHubNotFoundError, GitHubPermissionError } from '../../lambdas/revert
 import { OctokitGitHub } from '../../lambdas/revert/github-client.js';
 import { RevertEngine } from '../../lambdas/revert/revert-engine.js';
 import { parseTrailers } from '../../lambdas/revert/trailers.js';
+import { COMPARE_COMMIT_CAP } from './support/fake-github.js';
 import { expectRevertedInGit, type Harness, harness, SCOPE } from './support/harness.js';
 
 let h: (Harness & { shas: string[] }) | undefined;
@@ -386,6 +387,36 @@ describe('a direct revert through the fake GitHub', () => {
     expect(offBranch.outcome).toBe('nothing-to-revert');
     expect(offBranch.reason).toMatch(/not on main/);
     expect(writes(h.fake.calls())).toEqual([]);
+  });
+  it('refuses when more commits lie between good and the branch than one comparison lists, and writes nothing', async () => {
+    // Prepare
+    const later = Array.from({ length: COMPARE_COMMIT_CAP + 10 }, (_, i) => ({
+      message: `Docs ${i}`,
+      files: { 'README.md': `# gitops ${i}\n` },
+    }));
+    h = await harness([
+      { message: 'Break', files: { [`${SCOPE}/app.yaml`]: 'image: web:broken\n' } },
+      ...later,
+    ]);
+    const [failing] = h.shas as [string];
+    const head = await h.repo.revParse('refs/heads/main');
+
+    // Act
+    const result = await h.engine.revert({
+      branch: 'main',
+      failing,
+      good: h.good,
+      scope: [SCOPE],
+      incident: h.incident,
+    });
+
+    // Assess
+    expect(result.outcome).toBe('refused');
+    expect(result.reason).toBe(
+      `261 commits lie between ${h.good.slice(0, 7)} and main, more than the 250 GitHub lists in one comparison: too many to revert safely, a human decides`,
+    );
+    expect(writes(h.fake.calls())).toEqual([]);
+    expect(await h.repo.revParse('refs/heads/main')).toBe(head);
   });
 });
 

@@ -59,8 +59,32 @@ class HttpError extends Error {
   }
 }
 
+/** A raw commit object (`git cat-file commit`) as the fields the REST shapes need. */
+function parseCommit(sha: string, raw: string) {
+  const split = raw.indexOf('\n\n');
+  const headers = raw.slice(0, split).split('\n');
+  const person = (line: string | undefined) => {
+    const p = /^\w+ (.*) <(.*)> (\d+) ([+-]\d{4})$/.exec(line ?? '');
+    return {
+      name: p?.[1] ?? '',
+      email: p?.[2] ?? '',
+      date: new Date(Number(p?.[3] ?? 0) * 1000).toISOString().replace('.000', ''),
+    };
+  };
+  return {
+    sha,
+    tree: (headers.find((h) => h.startsWith('tree ')) ?? '').slice(5),
+    parents: headers.filter((h) => h.startsWith('parent ')).map((h) => h.slice(7)),
+    author: person(headers.find((h) => h.startsWith('author '))),
+    committer: person(headers.find((h) => h.startsWith('committer '))),
+    message: raw.slice(split + 2),
+  };
+}
+
 const DOCS = 'https://docs.github.com/rest';
 const ZERO = '0'.repeat(40);
+/** The most commits GitHub's comparison lists without pagination parameters. */
+export const COMPARE_COMMIT_CAP = 250;
 
 /**
  * A GitHub REST server on 127.0.0.1 for the Git Data endpoints the revert engine uses, backed by a
@@ -75,8 +99,15 @@ export class FakeGitHub {
   /** Every request served, in order. */
   readonly requests: RecordedRequest[] = [];
   readonly pulls: PullRequest[] = [];
-  /** Milliseconds the fake spent in git and JSON work (injected latency excluded). */
+  /** Milliseconds the fake spent in git and JSON work (injected latency excluded), summed over requests. */
   serverMs = 0;
+  /**
+   * Milliseconds during which at least one request was in the fake's git and JSON work: unlike
+   * {@link serverMs}, time spent on requests handled in parallel counts once.
+   */
+  busyMs = 0;
+  #handling = 0;
+  #busySince = 0;
   /** Installation tokens minted through the App endpoint. */
   readonly minted: string[] = [];
   /** Runs before a request is handled (after latency); tests use it to race a push. */
@@ -143,8 +174,13 @@ export class FakeGitHub {
     if (this.#options.latencyMs) await new Promise((r) => setTimeout(r, this.#options.latencyMs));
     if (this.beforeHandle) await this.beforeHandle(record);
     const started = performance.now();
+    if (this.#handling === 0) this.#busySince = started;
+    this.#handling += 1;
+    let sent = false;
 
     const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
+      if (sent) return;
+      sent = true;
       res.writeHead(status, {
         'content-type': 'application/json; charset=utf-8',
         'x-github-request-id': randomBytes(4).toString('hex'),
@@ -152,7 +188,10 @@ export class FakeGitHub {
         ...headers,
       });
       res.end(payload === undefined ? '' : JSON.stringify(payload));
-      this.serverMs += performance.now() - started;
+      const ended = performance.now();
+      this.serverMs += ended - started;
+      this.#handling -= 1;
+      if (this.#handling === 0) this.busyMs += ended - this.#busySince;
     };
 
     const faultIndex = this.#faults.findIndex((f) => f.method === method && f.path.test(url.pathname));
@@ -183,7 +222,10 @@ export class FakeGitHub {
       );
       send(status, payload);
     } catch (error) {
-      if (!(error instanceof HttpError)) throw error;
+      if (!(error instanceof HttpError)) {
+        send(500, { message: `fake: ${(error as Error).message}` });
+        return;
+      }
       send(error.status, {
         message: error.message,
         documentation_url: DOCS,
@@ -331,26 +373,24 @@ export class FakeGitHub {
     return this.#ref(ref.slice('refs/heads/'.length), sha);
   }
 
+  /** Reads commits with one `git cat-file --batch` run, whatever their number. */
+  async #readCommits(shas: readonly string[]) {
+    if (shas.length === 0) return [];
+    const out = await this.repo.gitBytes(['cat-file', '--batch'], { input: `${shas.join('\n')}\n` });
+    const commits: ReturnType<typeof parseCommit>[] = [];
+    for (let at = 0; at < out.length; ) {
+      const eol = out.indexOf(10, at);
+      const [sha, type, size] = out.subarray(at, eol).toString('utf8').split(' ') as [string, string, string];
+      if (type !== 'commit') throw new HttpError(404, 'Not Found');
+      const start = eol + 1;
+      commits.push(parseCommit(sha, out.subarray(start, start + Number(size)).toString('utf8')));
+      at = start + Number(size) + 1;
+    }
+    return commits;
+  }
+
   async #readCommit(sha: string) {
-    const raw = await this.repo.git(['cat-file', 'commit', sha]);
-    const split = raw.indexOf('\n\n');
-    const headers = raw.slice(0, split).split('\n');
-    const person = (line: string | undefined) => {
-      const p = /^\w+ (.*) <(.*)> (\d+) ([+-]\d{4})$/.exec(line ?? '');
-      return {
-        name: p?.[1] ?? '',
-        email: p?.[2] ?? '',
-        date: new Date(Number(p?.[3] ?? 0) * 1000).toISOString().replace('.000', ''),
-      };
-    };
-    return {
-      sha,
-      tree: (headers.find((h) => h.startsWith('tree ')) ?? '').slice(5),
-      parents: headers.filter((h) => h.startsWith('parent ')).map((h) => h.slice(7)),
-      author: person(headers.find((h) => h.startsWith('author '))),
-      committer: person(headers.find((h) => h.startsWith('committer '))),
-      message: raw.slice(split + 2),
-    };
+    return (await this.#readCommits([sha]))[0] as ReturnType<typeof parseCommit>;
   }
 
   async #gitCommit(sha: string): Promise<Record<string, unknown>> {
@@ -381,7 +421,11 @@ export class FakeGitHub {
 
   /** The REST "commit" shape used by compare and GET /commits/{ref}. */
   async #repoCommit(sha: string): Promise<Record<string, unknown>> {
-    const c = await this.#readCommit(sha);
+    return this.#repoCommitJson(await this.#readCommit(sha));
+  }
+
+  #repoCommitJson(c: ReturnType<typeof parseCommit>): Record<string, unknown> {
+    const sha = c.sha;
     return {
       sha,
       node_id: `C_${sha.slice(0, 12)}`,
@@ -479,15 +523,22 @@ export class FakeGitHub {
     return (await this.repo.git(['hash-object', '-t', 'tree', '-w', '--stdin'], { input: '' })).trim();
   }
 
+  /**
+   * `GET /compare/{base}...{head}`: either side a SHA or a branch name. Like GitHub without
+   * pagination parameters, it lists at most {@link COMPARE_COMMIT_CAP} commits, the oldest ones
+   * first, so the last one listed is not the head when `total_commits` is larger.
+   */
   async #compare(baseRev: string, headRev: string): Promise<unknown> {
-    const base = await this.#commitSha(decodeURIComponent(baseRev));
-    const head = await this.#commitSha(decodeURIComponent(headRev));
+    const [base, head] = await Promise.all([this.#commitSha(baseRev), this.#commitSha(headRev)]);
     const mergeBase = (await this.repo.git(['merge-base', base, head]).catch(() => '')).trim();
     if (!mergeBase) throw new HttpError(404, `No common ancestor between ${baseRev} and ${headRev}.`);
     const count = async (range: string) =>
       Number((await this.repo.git(['rev-list', '--count', range])).trim());
-    const aheadBy = await count(`${base}..${head}`);
-    const behindBy = await count(`${head}..${base}`);
+    const [aheadBy, behindBy, listed] = await Promise.all([
+      count(`${base}..${head}`),
+      count(`${head}..${base}`),
+      this.repo.git(['rev-list', '--reverse', '--topo-order', `${mergeBase}..${head}`]),
+    ]);
     const status =
       aheadBy === 0 && behindBy === 0
         ? 'identical'
@@ -496,22 +547,23 @@ export class FakeGitHub {
           : aheadBy === 0
             ? 'behind'
             : 'diverged';
-    const shas = (await this.repo.git(['rev-list', '--reverse', '--topo-order', `${mergeBase}..${head}`]))
-      .split('\n')
-      .filter((s) => s !== '');
-    const commits = await Promise.all(shas.slice(-250).map((s) => this.#repoCommit(s)));
-    const files = (await this.#files(mergeBase, head)).slice(0, 300);
+    const shas = listed.split('\n').filter((s) => s !== '');
+    const [commits, files] = await Promise.all([
+      this.#readCommits([base, mergeBase, ...shas.slice(0, COMPARE_COMMIT_CAP)]),
+      this.#files(mergeBase, head),
+    ]);
+    const [baseCommit, mergeBaseCommit, ...listedCommits] = commits.map((c) => this.#repoCommitJson(c));
     return {
       url: this.#api(`/compare/${baseRev}...${headRev}`),
       html_url: this.#web(`/compare/${baseRev}...${headRev}`),
-      base_commit: await this.#repoCommit(base),
-      merge_base_commit: await this.#repoCommit(mergeBase),
+      base_commit: baseCommit,
+      merge_base_commit: mergeBaseCommit,
       status,
       ahead_by: aheadBy,
       behind_by: behindBy,
       total_commits: shas.length,
-      commits,
-      files,
+      commits: listedCommits,
+      files: files.slice(0, 300),
     };
   }
 

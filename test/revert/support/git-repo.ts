@@ -54,6 +54,14 @@ export class GitRepo {
     return (await this.#run(args, options)).stdout.toString('utf8');
   }
 
+  /** Runs git in the repository and returns stdout as bytes (for sizes counted in bytes). */
+  async gitBytes(
+    args: readonly string[],
+    options: { input?: string | Buffer; env?: Record<string, string> } = {},
+  ): Promise<Buffer> {
+    return (await this.#run(args, options)).stdout;
+  }
+
   /** Runs git and resolves to its exit code instead of throwing. */
   async gitStatus(args: readonly string[]): Promise<number> {
     try {
