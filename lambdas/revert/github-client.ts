@@ -43,8 +43,16 @@ export interface GitHubGitApi {
   getBranchHead(branch: string): Promise<string>;
   getCommit(sha: string): Promise<CommitInfo>;
   compare(base: string, head: string): Promise<Comparison>;
-  /** A recursive tree listing; `truncated` when GitHub cut it (over 100,000 entries or 7 MB). */
-  getTree(treeSha: string): Promise<{ entries: TreeEntry[]; truncated: boolean }>;
+  /**
+   * `base...branch`, resolving the branch on GitHub's side (no separate ref read). A 404 names
+   * what is missing: the repository, the branch, or the base revision.
+   */
+  compareWithBranch(base: string, branch: string): Promise<Comparison>;
+  /**
+   * A recursive tree listing; `truncated` when GitHub cut it (over 100,000 entries or 7 MB).
+   * `sha` may be a tree SHA or a commit SHA (GitHub lists that commit's tree).
+   */
+  getTree(sha: string): Promise<{ entries: TreeEntry[]; truncated: boolean }>;
   createTree(baseTree: string, changes: readonly TreeChange[]): Promise<string>;
   createCommit(message: string, tree: string, parents: readonly string[]): Promise<CommitInfo>;
   /** Moves a branch; `force: false` unless told otherwise. */
@@ -242,15 +250,27 @@ export class OctokitGitHub implements GitHubGitApi {
     });
   }
 
-  getTree(treeSha: string): Promise<{ entries: TreeEntry[]; truncated: boolean }> {
+  async compareWithBranch(base: string, branch: string): Promise<Comparison> {
+    try {
+      return await this.compare(base, branch);
+    } catch (error) {
+      if (!(error instanceof GitHubNotFoundError)) throw error;
+      // A 404 means a missing repository, branch or base; reading the branch tells which.
+      await this.getBranchHead(branch);
+      throw new GitHubNotFoundError(`commit ${base} not found in ${this.fullName}`, 404, { cause: error });
+    }
+  }
+
+  getTree(sha: string): Promise<{ entries: TreeEntry[]; truncated: boolean }> {
     return this.#call(
-      this.#read(`read tree ${treeSha}`, `tree ${treeSha} not found in ${this.fullName}`),
+      this.#read(`read tree ${sha}`, `tree ${sha} not found in ${this.fullName}`),
       async () => {
         const { data } = await this.#octokit.rest.git.getTree({
           ...this.#repo,
-          tree_sha: treeSha,
+          tree_sha: sha,
           recursive: '1',
         });
+        // Never `data.sha`: given a commit SHA, GitHub echoes it rather than the tree's.
         return {
           truncated: data.truncated,
           entries: data.tree.map((e) => ({

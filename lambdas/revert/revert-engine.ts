@@ -99,6 +99,17 @@ export const COMPARE_FILE_CAP = 300;
 type Base = Pick<RevertResult, 'repository' | 'branch' | 'failing'>;
 
 /**
+ * The head of a complete comparison: the one listed commit that is no other listed commit's
+ * parent (every other commit after the merge base is an ancestor of the head through listed
+ * commits), whatever order GitHub lists them in. `undefined` if there is not exactly one.
+ */
+function tipOf(commits: readonly CommitInfo[]): CommitInfo | undefined {
+  const parents = new Set(commits.flatMap((c) => c.parents));
+  const tips = commits.filter((c) => !parents.has(c.sha));
+  return tips.length === 1 ? tips[0] : undefined;
+}
+
+/**
  * Restores a Kustomization's files to the last known good revision with the Git Data API, without
  * a clone: one new tree on top of the head tree, one commit whose parent is the head, and a
  * fast-forward-only branch update. Never reverts a fluxguard revert, and finds its own earlier
@@ -162,11 +173,17 @@ export class RevertEngine {
     }
     if (good === failing) return done('nothing-to-revert', 'the failing commit is the good revision');
 
-    let goodTree: Map<string, TreeEntry> | undefined;
+    // The good tree is read once, in parallel with the first comparison when good is a full SHA
+    // (GitHub lists a commit's tree given the commit SHA); a refusal may leave it unused.
+    let goodTreeRequest: Promise<Map<string, TreeEntry> | undefined> | undefined;
     let failingDelta: FileDelta | undefined;
     for (let attempt = 1; ; attempt += 1) {
-      const head = await gh.getBranchHead(request.branch);
-      const comparison = await gh.compare(good, head);
+      if (!goodTreeRequest && /^[0-9a-f]{40}$/.test(good)) {
+        goodTreeRequest = this.#tree(good);
+        // The comparison's error, if any, is the one to report; this one is seen when awaited.
+        goodTreeRequest.catch(() => undefined);
+      }
+      const comparison = await gh.compareWithBranch(good, request.branch);
       // GitHub lists at most 250 commits (the oldest): beyond that the last one listed is not the
       // head, and a revert built on its tree would silently undo the commits after it.
       if (comparison.totalCommits > comparison.commits.length) {
@@ -184,6 +201,17 @@ export class RevertEngine {
           { attempts: attempt },
         );
       }
+      const headCommit = tipOf(comparison.commits);
+      if (!headCommit) {
+        return done(
+          'refused',
+          `the head of ${request.branch} cannot be told from its comparison with ${shortSha(good)}`,
+          {
+            attempts: attempt,
+          },
+        );
+      }
+      const head = headCommit.sha;
       const reverted = comparison.commits.slice(0, index + 1);
       const revertedCommits = reverted.map((c) => ({ sha: c.sha, subject: subjectOf(c.message) }));
       const earlier = comparison.commits.slice(index + 1).find((c) => revertsCommit(c.message, failing));
@@ -208,23 +236,24 @@ export class RevertEngine {
         );
       }
 
-      if (!goodTree) goodTree = await this.#tree(comparison.base.treeSha);
+      goodTreeRequest ??= this.#tree(comparison.base.treeSha);
+      const goodTree = await goodTreeRequest;
       if (!goodTree) {
         return done('refused', `the tree of ${shortSha(good)} is too large for GitHub to list`, {
           attempts: attempt,
         });
       }
-      const headTreeSha = (comparison.commits.at(-1) as CommitInfo).treeSha;
+      const headTreeSha = headCommit.treeSha;
       const headDelta = await this.#delta(comparison, goodTree, headTreeSha, scope);
       if (!headDelta) return done('refused', `the tree of ${request.branch} is too large for GitHub to list`);
       if (!failingDelta) {
         failingDelta =
-          index === comparison.commits.length - 1
+          failing === head
             ? headDelta
             : await this.#delta(
                 await gh.compare(good, failing),
                 goodTree,
-                (reverted.at(-1) as CommitInfo).treeSha,
+                (comparison.commits[index] as CommitInfo).treeSha,
                 scope,
               );
       }

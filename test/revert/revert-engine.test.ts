@@ -15,12 +15,25 @@ afterEach(async () => {
 const writes = (calls: string[]) => calls.filter((c) => !c.startsWith('GET '));
 
 describe('a direct revert through the fake GitHub', () => {
-  it('reverts a single commit with a known good revision in 6 requests and git agrees', async () => {
+  it('reverts a single commit with a known good revision in 5 requests, reading the comparison and the good tree in parallel, and git agrees', async () => {
     // Prepare
     h = await harness([
       { message: 'Bump web to 2.0.0', files: { [`${SCOPE}/app.yaml`]: 'image: web:2.0.0\nreplicas: 2\n' } },
     ]);
     const [failing] = h.shas as [string];
+    const fake = h.fake;
+    let treeReadDuringCompare = false;
+    fake.beforeHandle = async (request) => {
+      if (!request.path.includes('/compare/')) return;
+      // Hold the comparison up to 1 s: a parallel good-tree read arrives meanwhile.
+      for (
+        let waited = 0;
+        waited < 1000 && !fake.calls().some((c) => c.includes('/git/trees/'));
+        waited += 10
+      )
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      treeReadDuringCompare = fake.calls().some((c) => c.includes('/git/trees/'));
+    };
 
     // Act
     const result = await h.engine.revert({
@@ -36,7 +49,17 @@ describe('a direct revert through the fake GitHub', () => {
     expect(result.revertedCommits).toEqual([{ sha: failing, subject: 'Bump web to 2.0.0' }]);
     const after = await expectRevertedInGit(h.repo, { good: h.good, before: failing });
     expect(result.commitSha).toBe(after);
-    expect(h.fake.calls()).toHaveLength(6);
+    const repoPath = '/repos/acme/gitops';
+    expect(h.fake.calls().slice(0, 2).sort()).toEqual([
+      `GET ${repoPath}/compare/${h.good}...main`,
+      `GET ${repoPath}/git/trees/${h.good}`,
+    ]);
+    expect(h.fake.calls().slice(2)).toEqual([
+      `POST ${repoPath}/git/trees`,
+      `POST ${repoPath}/git/commits`,
+      `PATCH ${repoPath}/git/refs/heads%2Fmain`,
+    ]);
+    expect(treeReadDuringCompare).toBe(true);
     const message = await h.repo.git(['log', '-1', '--format=%B', after]);
     expect(message.split('\n')[0]).toBe('Revert "Bump web to 2.0.0"');
     const trailers = await h.repo.git(['interpret-trailers', '--parse'], { input: message });
@@ -88,7 +111,7 @@ describe('a direct revert through the fake GitHub', () => {
     expect(h.fake.calls().length).toBeLessThanOrEqual(7);
   });
 
-  it('keeps later commits to other paths and reverts in at most 7 requests', async () => {
+  it('keeps later commits to other paths and reverts in 6 requests', async () => {
     // Prepare
     h = await harness([
       { message: 'Break the app', files: { [`${SCOPE}/app.yaml`]: 'image: web:broken\n' } },
@@ -112,7 +135,7 @@ describe('a direct revert through the fake GitHub', () => {
     expect(result.outcome).toBe('reverted');
     const after = await expectRevertedInGit(h.repo, { good: h.good, before: later });
     expect((await h.repo.show(after, 'clusters/prod/infra/infra.yaml')).toString()).toBe('ingress: envoy\n');
-    expect(h.fake.calls()).toHaveLength(7);
+    expect(h.fake.calls()).toHaveLength(6);
   });
 
   it('opens a pull request instead of pushing when a later commit changed the same file', async () => {
@@ -253,8 +276,7 @@ describe('a direct revert through the fake GitHub', () => {
     h = await harness([{ message: 'Break', files: { [`${SCOPE}/app.yaml`]: 'image: web:broken\n' } }]);
     const [failing] = h.shas as [string];
     let raced: string | undefined;
-    const fake = h.fake;
-    const repo = h.repo;
+    const { fake, repo, good } = h;
     fake.beforeHandle = async (request) => {
       if (request.method === 'PATCH' && !raced) {
         [raced] = await repo.commit('main', [
@@ -275,6 +297,8 @@ describe('a direct revert through the fake GitHub', () => {
     // Assess
     expect(result).toMatchObject({ outcome: 'reverted', attempts: 2 });
     expect(fake.calls().filter((c) => c.startsWith('PATCH'))).toHaveLength(2);
+    expect(fake.calls().filter((c) => c.endsWith(`/compare/${good}...main`))).toHaveLength(2);
+    expect(fake.calls().filter((c) => c.startsWith('GET') && c.includes('/git/trees/'))).toHaveLength(1);
     await expectRevertedInGit(repo, { good: h.good, before: raced as string });
   });
 
@@ -533,7 +557,7 @@ describe('GitHub errors', () => {
     await expect(attempt).rejects.toThrow(/401 Bad credentials.*invalid or expired/);
   });
 
-  it('names the missing branch or repository on 404', async () => {
+  it('names the missing branch, repository or good revision on 404', async () => {
     // Prepare
     h = await harness([{ message: 'Break', files: { [`${SCOPE}/app.yaml`]: 'x\n' } }]);
     const [failing] = h.shas as [string];
@@ -546,11 +570,17 @@ describe('GitHub errors', () => {
     const noRepo = await other
       .revert({ branch: 'main', failing, good: h.good, incident: h.incident })
       .catch((e) => e);
+    const missing = 'f'.repeat(40);
+    const noGood = await h.engine
+      .revert({ branch: 'main', failing, good: missing, incident: h.incident })
+      .catch((e) => e);
 
     // Assess
     expect(noBranch).toBeInstanceOf(GitHubNotFoundError);
     expect(noBranch.message).toBe('branch "nope" not found in acme/gitops');
     expect(noRepo).toBeInstanceOf(GitHubNotFoundError);
     expect(noRepo.message).toMatch(/repository acme\/missing not found/);
+    expect(noGood).toBeInstanceOf(GitHubNotFoundError);
+    expect(noGood.message).toBe(`commit ${missing} not found in acme/gitops`);
   });
 });
