@@ -3,7 +3,7 @@ import { retry } from '@octokit/plugin-retry';
 import { type ThrottlingOptions, throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import { type GitHubCredentials, octokitAuthOptions } from './github-auth.js';
-import { TimeBudget, WritePacer } from './rate-limits.js';
+import { ConcurrencyLimiter, RetryLimiter, TimeBudget, WritePacer } from './rate-limits.js';
 
 /** `@octokit/rest` with plugin-retry (5xx) and plugin-throttling (rate limits). */
 export const GitHubOctokit = Octokit.plugin(retry, throttling);
@@ -45,6 +45,9 @@ const quietLog = {
  *   secondary limits, as long as the wait fits the {@link TimeBudget}, at most twice per request.
  * - Writes are serialised and paced by a {@link WritePacer} instead of the plugin's fixed
  *   ≥1 s gap between writes.
+ * - The plugin's read and auth groups and its retry limiter are Bottleneck instances costing about
+ *   5 ms each per request on an idle machine; {@link ConcurrencyLimiter} and {@link RetryLimiter}
+ *   do the same job in microtasks (the plugin takes them from its options, as it takes `write`).
  */
 export function createGitHubOctokit(options: GitHubOctokitOptions): GitHubOctokitInstance {
   const budget = options.budget ?? new TimeBudget();
@@ -52,6 +55,11 @@ export function createGitHubOctokit(options: GitHubOctokitOptions): GitHubOctoki
   const pacer = (options.pacer ?? sharedPacer) as unknown as NonNullable<ThrottlingOptions['write']>;
   const onLimit = (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number): boolean =>
     retryCount < 2 && budget.allows(retryAfter * unit);
+  const throttleLimiters = {
+    global: new ConcurrencyLimiter(10),
+    auth: new ConcurrencyLimiter(1),
+    retryLimiter: new RetryLimiter(),
+  } as Partial<ThrottlingOptions>;
   return new GitHubOctokit({
     ...octokitAuthOptions(options.credentials),
     baseUrl: (options.baseUrl ?? 'https://api.github.com').replace(/\/+$/, ''),
@@ -64,6 +72,7 @@ export function createGitHubOctokit(options: GitHubOctokitOptions): GitHubOctoki
     },
     throttle: {
       id: 'fluxguard',
+      ...throttleLimiters,
       retryAfterBaseValue: unit,
       write: pacer,
       notifications: pacer,

@@ -99,3 +99,91 @@ export class TimeBudget {
     return ms <= this.remainingMs();
   }
 }
+
+/**
+ * A stand-in for plugin-throttling's read and auth `Bottleneck.Group`s: at most `maxConcurrent`
+ * requests at once, started in arrival order. Bottleneck costs about 5 ms per job on an idle
+ * machine (its local datastore yields to the event loop with `setTimeout` several times per job),
+ * and every request goes through two of them in plugin-throttling; this costs microtasks only.
+ * It implements the one method the plugin calls: `key(id).schedule(options, fn, ...args)`.
+ */
+export class ConcurrencyLimiter {
+  readonly #maxConcurrent: number;
+  #running = 0;
+  readonly #waiting: (() => void)[] = [];
+
+  constructor(maxConcurrent = 10) {
+    this.#maxConcurrent = maxConcurrent;
+  }
+
+  /** Bottleneck.Group compatibility: every key shares this limiter. */
+  key(_id?: string): this {
+    return this;
+  }
+
+  /** Runs `fn(...args)` when fewer than `maxConcurrent` jobs run; accepts Bottleneck's job options first. */
+  async schedule(...input: unknown[]): Promise<unknown> {
+    const args = typeof input[0] === 'function' ? input : input.slice(1);
+    const fn = args[0] as Job;
+    if (this.#running < this.#maxConcurrent) this.#running += 1;
+    else await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    try {
+      return await fn(...args.slice(1));
+    } finally {
+      const next = this.#waiting.shift();
+      if (next) next();
+      else this.#running -= 1;
+    }
+  }
+}
+
+/** A `failed` listener as Bottleneck calls it: a number of milliseconds asks for a retry after that wait. */
+type FailedListener = (
+  error: unknown,
+  info: { args: unknown[]; retryCount: number },
+) => number | undefined | Promise<number | undefined>;
+
+/**
+ * A stand-in for plugin-throttling's `retryLimiter` (a plain Bottleneck): runs each job at once and,
+ * when it fails, asks the `failed` listeners (the plugin's rate-limit handling) whether to retry and
+ * after how many milliseconds, as Bottleneck does. Without Bottleneck's per-job event-loop turns.
+ */
+export class RetryLimiter {
+  readonly #listeners: FailedListener[] = [];
+  readonly #sleep: (ms: number) => Promise<void>;
+
+  constructor(sleep?: (ms: number) => Promise<void>) {
+    this.#sleep = sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  /** Bottleneck compatibility: only `failed` listeners matter; other events are never emitted. */
+  on(event: string, listener: FailedListener): this {
+    if (event === 'failed') this.#listeners.push(listener);
+    return this;
+  }
+
+  /** Runs `fn(...args)`, retrying while a `failed` listener answers with a wait. */
+  async schedule(...input: unknown[]): Promise<unknown> {
+    const args = typeof input[0] === 'function' ? input : input.slice(1);
+    const fn = args[0] as Job;
+    const rest = args.slice(1);
+    for (let retryCount = 0; ; retryCount += 1) {
+      try {
+        return await fn(...rest);
+      } catch (error) {
+        const answers = await Promise.all(
+          this.#listeners.map(async (listener) => {
+            try {
+              return await listener(error, { args: rest, retryCount });
+            } catch {
+              return undefined;
+            }
+          }),
+        );
+        const wait = answers.find((answer) => answer !== undefined && answer !== null);
+        if (wait === undefined) throw error;
+        await this.#sleep(Math.max(0, Math.trunc(Number(wait))));
+      }
+    }
+  }
+}

@@ -4,7 +4,7 @@ import { GitHubCredentialsError, GitHubUnavailableError } from '../../lambdas/re
 import { parseGitHubCredentials } from '../../lambdas/revert/github-auth.js';
 import { OctokitGitHub } from '../../lambdas/revert/github-client.js';
 import { createGitHubOctokit } from '../../lambdas/revert/octokit.js';
-import { TimeBudget, WritePacer } from '../../lambdas/revert/rate-limits.js';
+import { ConcurrencyLimiter, TimeBudget, WritePacer } from '../../lambdas/revert/rate-limits.js';
 import { FakeGitHub } from './support/fake-github.js';
 import { GitRepo } from './support/git-repo.js';
 import { INITIAL } from './support/harness.js';
@@ -151,6 +151,30 @@ describe('rate limits and retries', () => {
     // Assess
     await expect(attempt).rejects.toThrow(/GitHub failed \(503 Unavailable\)/);
     expect(server.calls()).toHaveLength(4);
+  });
+
+  it('runs at most the allowed number of requests at once, in arrival order, without waiting otherwise', async () => {
+    // Prepare
+    const limiter = new ConcurrencyLimiter(2);
+    let running = 0;
+    let most = 0;
+    const started: number[] = [];
+    const job = async (i: number) => {
+      started.push(i);
+      running += 1;
+      most = Math.max(most, running);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      running -= 1;
+      return i;
+    };
+
+    // Act
+    const results = await Promise.all([0, 1, 2, 3, 4].map((i) => limiter.key('x').schedule({}, job, i)));
+
+    // Assess
+    expect(results).toEqual([0, 1, 2, 3, 4]);
+    expect(started).toEqual([0, 1, 2, 3, 4]);
+    expect(most).toBe(2);
   });
 
   it('lets a burst of writes through and then paces them', async () => {
