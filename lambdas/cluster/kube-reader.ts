@@ -1,16 +1,8 @@
 import type https from 'node:https';
 import {
-  ApiException,
-  AppsV1Api,
-  CoreV1Api,
-  CustomObjectsApi,
-  createConfiguration,
   HttpMethod,
-  IsomorphicFetchHttpLibrary,
   type KubeConfig,
-  type Middleware,
   RequestContext,
-  ServerConfiguration,
   type V1DaemonSet,
   type V1Deployment,
   type V1Pod,
@@ -18,7 +10,7 @@ import {
   type V1Service,
   type V1StatefulSet,
 } from '@kubernetes/client-node';
-import { Agent } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import { failureOfStatus, KubeRequestError } from './errors.js';
 
 /** The Flux kinds fluxguard reads, with where the API server serves them. */
@@ -34,7 +26,12 @@ export type FluxResourceKind = keyof typeof FLUX_RESOURCES;
 /** A list call's items, or why there are none. */
 export type Listed<T> = { items: T[]; error?: undefined } | { items?: undefined; error: KubeRequestError };
 
-/** Everything validation reads from one namespace, fetched in one parallel batch. */
+/**
+ * Everything validation reads from one namespace, fetched in one parallel batch. The items are the
+ * API server's JSON, typed with client-node's models: the fields validation reads have the same
+ * names and types, but timestamps (`Date` in the models) stay RFC 3339 strings, and the few fields
+ * the models rename (`_exec`, `_continue`…) keep their JSON names. Validation reads neither.
+ */
 export interface NamespaceSnapshot {
   namespace: string;
   deployments: Listed<V1Deployment>;
@@ -85,7 +82,7 @@ export interface KubeReaderOptions {
   requestTimeoutMs?: number;
 }
 
-type Dispatcher = ReturnType<RequestContext['getDispatcher']>;
+const JSON_ACCEPT = 'application/json';
 
 function isTimeout(error: unknown): boolean {
   const name = (error as { name?: string } | undefined)?.name;
@@ -109,19 +106,26 @@ function parseStatus(body: string): { code?: number; reason?: string; message?: 
   }
 }
 
+/** An error's own message, or its cause's (undici wraps connection errors). */
+function messageOf(error: unknown): string {
+  const cause = (error as Error).cause as Error | undefined;
+  return cause?.message ?? (error as Error).message;
+}
+
 /**
- * Reads the Kubernetes API through `@kubernetes/client-node`: every request carries a timeout, and
- * all requests share one TLS connection pool built from the kubeconfig (so the cluster CA is what
- * the server certificate is checked against). Failures become {@link KubeRequestError}s.
+ * Reads the Kubernetes API with the kubeconfig of `@kubernetes/client-node` (its authentication
+ * applied to every request, its cluster CA the only one TLS trusts). Every request carries a
+ * timeout, and all of them share one HTTP/2 connection. Requests go through undici's dispatcher API
+ * and answers are parsed as plain JSON: client-node's generated clients send through WHATWG `fetch`
+ * and deserialize every object into model classes, which was most of a validation pass's CPU time
+ * (see docs/BENCHMARKS.md). Failures become {@link KubeRequestError}s.
  */
 export class KubeReader implements ClusterReader {
   readonly #kc: KubeConfig;
   readonly #timeoutMs: number;
   readonly #server: string;
-  readonly #apps: AppsV1Api;
-  readonly #core: CoreV1Api;
-  readonly #custom: CustomObjectsApi;
-  readonly #http = new IsomorphicFetchHttpLibrary();
+  readonly #origin: string;
+  readonly #basePath: string;
   #dispatcher?: Promise<Dispatcher>;
 
   constructor({ kubeConfig, requestTimeoutMs = 5_000 }: KubeReaderOptions) {
@@ -131,18 +135,19 @@ export class KubeReader implements ClusterReader {
     this.#kc = kubeConfig;
     this.#timeoutMs = requestTimeoutMs;
     this.#server = cluster.server.replace(/\/+$/, '');
-    const middleware: Middleware = {
-      pre: async (context) => this.#prepare(context, this.#timeoutMs),
-      post: async (response) => response,
-    };
-    const configuration = createConfiguration({
-      baseServer: new ServerConfiguration(this.#server, {}),
-      authMethods: { default: kubeConfig },
-      promiseMiddleware: [middleware],
-    });
-    this.#apps = new AppsV1Api(configuration);
-    this.#core = new CoreV1Api(configuration);
-    this.#custom = new CustomObjectsApi(configuration);
+    let url: URL;
+    try {
+      url = new URL(this.#server);
+    } catch {
+      throw new KubeRequestError(
+        'kubeconfig',
+        'invalid',
+        `the cluster server ${cluster.server} is not a URL`,
+      );
+    }
+    this.#origin = url.origin;
+    // A server URL may carry a path prefix (e.g. a cluster behind a management proxy).
+    this.#basePath = url.pathname.replace(/\/+$/, '');
   }
 
   /**
@@ -156,7 +161,8 @@ export class KubeReader implements ClusterReader {
       if (this.#kc.getCurrentCluster()?.proxyUrl) {
         const probe = new RequestContext(this.#server, HttpMethod.GET);
         await this.#kc.applySecurityAuthentication(probe);
-        return probe.getDispatcher();
+        const dispatcher = probe.getDispatcher();
+        if (dispatcher) return dispatcher;
       }
       const tls: https.RequestOptions = {};
       await this.#kc.applyToHTTPSOptions(tls);
@@ -174,40 +180,62 @@ export class KubeReader implements ClusterReader {
     return this.#dispatcher;
   }
 
-  async #prepare(context: RequestContext, timeoutMs: number): Promise<RequestContext> {
-    const dispatcher = await this.#sharedDispatcher();
-    if (dispatcher) context.setDispatcher(dispatcher);
-    context.setSignal(AbortSignal.timeout(timeoutMs));
-    return context;
+  /** The headers the kubeconfig's authentication asks for (bearer token, exec plugin…), per request. */
+  async #authHeaders(url: string): Promise<Record<string, string>> {
+    const context = new RequestContext(url, HttpMethod.GET);
+    await this.#kc.applySecurityAuthentication(context);
+    return context.getHeaders();
   }
 
-  async #call<T>(request: string, call: () => Promise<T>): Promise<T> {
+  /** GET a path of the API server; the status and the whole body, or a thrown error. */
+  async #get(path: string, timeoutMs: number, accept?: string): Promise<{ status: number; body: string }> {
+    const [dispatcher, headers] = await Promise.all([
+      this.#sharedDispatcher(),
+      this.#authHeaders(`${this.#server}${path}`),
+    ]);
+    const signal = AbortSignal.timeout(timeoutMs);
+    const response = await dispatcher.request({
+      origin: this.#origin,
+      path: `${this.#basePath}${path}`,
+      method: 'GET',
+      headers: accept ? { ...headers, accept } : headers,
+      signal,
+    });
+    return { status: response.statusCode, body: await response.body.text() };
+  }
+
+  /** GET an API object or list as JSON; anything but a 2xx answer is a {@link KubeRequestError}. */
+  async #getJson<T>(path: string): Promise<T> {
+    const request = `GET ${path}`;
+    let answer: { status: number; body: string };
     try {
-      return await call();
+      answer = await this.#get(path, this.#timeoutMs, JSON_ACCEPT);
     } catch (error) {
-      if (error instanceof ApiException) {
-        const status = parseStatus(
-          typeof error.body === 'string' ? error.body : JSON.stringify(error.body ?? ''),
-        );
-        const message = status?.message ?? `HTTP ${error.code}`;
-        throw new KubeRequestError(request, failureOfStatus(error.code), message, error.code, {
-          cause: error,
-        });
-      }
       if (isTimeout(error)) {
         throw new KubeRequestError(request, 'timeout', `no answer within ${this.#timeoutMs} ms`, undefined, {
           cause: error,
         });
       }
-      const cause = (error as Error).cause as Error | undefined;
-      const message = cause?.message ?? (error as Error).message;
-      throw new KubeRequestError(request, 'network', message, undefined, { cause: error });
+      throw new KubeRequestError(request, 'network', messageOf(error), undefined, { cause: error });
+    }
+    const { status, body } = answer;
+    if (status < 200 || status > 299) {
+      const message = parseStatus(body)?.message ?? `HTTP ${status}`;
+      throw new KubeRequestError(request, failureOfStatus(status), message, status);
+    }
+    try {
+      return JSON.parse(body) as T;
+    } catch (error) {
+      throw new KubeRequestError(request, 'invalid', `the answer is not JSON: ${messageOf(error)}`, status, {
+        cause: error,
+      });
     }
   }
 
-  async #list<T>(request: string, call: () => Promise<{ items: T[] }>): Promise<Listed<T>> {
+  async #list<T>(path: string): Promise<Listed<T>> {
     try {
-      return { items: (await this.#call(request, call)).items };
+      const list = await this.#getJson<{ items?: T[] | null }>(path);
+      return { items: list.items ?? [] };
     } catch (error) {
       if (error instanceof KubeRequestError) return { error };
       throw error;
@@ -216,21 +244,22 @@ export class KubeReader implements ClusterReader {
 
   async getFlux(kind: FluxResourceKind, namespace: string, name: string): Promise<unknown> {
     const { group, version, plural } = FLUX_RESOURCES[kind];
-    return this.#call(`GET /apis/${group}/${version}/namespaces/${namespace}/${plural}/${name}`, () =>
-      this.#custom.getNamespacedCustomObject({ group, version, namespace, plural, name }),
+    return this.#getJson(
+      `/apis/${group}/${version}/namespaces/${encodeURIComponent(namespace)}/${plural}/${encodeURIComponent(name)}`,
     );
   }
 
   async snapshot(namespace: string): Promise<NamespaceSnapshot> {
-    const apps = `GET /apis/apps/v1/namespaces/${namespace}`;
-    const core = `GET /api/v1/namespaces/${namespace}`;
+    const ns = encodeURIComponent(namespace);
+    const apps = `/apis/apps/v1/namespaces/${ns}`;
+    const core = `/api/v1/namespaces/${ns}`;
     const [deployments, statefulSets, daemonSets, replicaSets, pods, services] = await Promise.all([
-      this.#list(`${apps}/deployments`, () => this.#apps.listNamespacedDeployment({ namespace })),
-      this.#list(`${apps}/statefulsets`, () => this.#apps.listNamespacedStatefulSet({ namespace })),
-      this.#list(`${apps}/daemonsets`, () => this.#apps.listNamespacedDaemonSet({ namespace })),
-      this.#list(`${apps}/replicasets`, () => this.#apps.listNamespacedReplicaSet({ namespace })),
-      this.#list(`${core}/pods`, () => this.#core.listNamespacedPod({ namespace })),
-      this.#list(`${core}/services`, () => this.#core.listNamespacedService({ namespace })),
+      this.#list<V1Deployment>(`${apps}/deployments`),
+      this.#list<V1StatefulSet>(`${apps}/statefulsets`),
+      this.#list<V1DaemonSet>(`${apps}/daemonsets`),
+      this.#list<V1ReplicaSet>(`${apps}/replicasets`),
+      this.#list<V1Pod>(`${core}/pods`),
+      this.#list<V1Service>(`${core}/services`),
     ]);
     return { namespace, deployments, statefulSets, daemonSets, replicaSets, pods, services };
   }
@@ -243,27 +272,22 @@ export class KubeReader implements ClusterReader {
     timeoutMs: number,
   ): Promise<HttpOutcome> {
     const suffix = path.startsWith('/') ? path : `/${path}`;
-    const url = `${this.#server}/api/v1/namespaces/${encodeURIComponent(namespace)}/services/${encodeURIComponent(service)}:${encodeURIComponent(port)}/proxy${suffix}`;
+    const apiPath = `/api/v1/namespaces/${encodeURIComponent(namespace)}/services/${encodeURIComponent(service)}:${encodeURIComponent(port)}/proxy${suffix}`;
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     try {
-      const context = new RequestContext(url, HttpMethod.GET);
-      await this.#kc.applySecurityAuthentication(context);
-      await this.#prepare(context, timeoutMs);
-      const response = await this.#http.send(context).toPromise();
-      const body = await response.body.text();
+      const { status, body } = await this.#get(apiPath, timeoutMs);
       const apiStatus = parseStatus(body);
       return {
         kind: 'response',
-        status: response.httpStatusCode,
+        status,
         body: body.slice(0, 200),
         ...(apiStatus ? { apiStatus } : {}),
         elapsedMs: elapsed(),
       };
     } catch (error) {
       if (isTimeout(error)) return { kind: 'timeout', elapsedMs: elapsed() };
-      const cause = (error as Error).cause as Error | undefined;
-      return { kind: 'error', message: cause?.message ?? (error as Error).message, elapsedMs: elapsed() };
+      return { kind: 'error', message: messageOf(error), elapsedMs: elapsed() };
     }
   }
 
@@ -276,8 +300,7 @@ export class KubeReader implements ClusterReader {
       return { kind: 'response', status: response.status, body: body.slice(0, 200), elapsedMs: elapsed() };
     } catch (error) {
       if (isTimeout(error)) return { kind: 'timeout', elapsedMs: elapsed() };
-      const cause = (error as Error).cause as Error | undefined;
-      return { kind: 'error', message: cause?.message ?? (error as Error).message, elapsedMs: elapsed() };
+      return { kind: 'error', message: messageOf(error), elapsedMs: elapsed() };
     }
   }
 
