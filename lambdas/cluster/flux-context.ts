@@ -150,13 +150,21 @@ export function workloadsOfInventory(ids: readonly string[]): WorkloadRef[] {
       workloads.push({ kind: kind as WorkloadKind, namespace, name });
     }
   }
-  return workloads.sort((a, b) =>
-    `${a.namespace}/${a.kind}/${a.name}`.localeCompare(`${b.namespace}/${b.kind}/${b.name}`),
-  );
+  // Ordinal, not localeCompare: for Kubernetes names (lowercase letters, digits, '-', '.') and the
+  // three kinds the order is the same, and the first localeCompare in a process loads ICU's
+  // collation data (about 12 ms of a cold validation pass).
+  const key = (w: WorkloadRef) => `${w.namespace}/${w.kind}/${w.name}`;
+  return workloads.sort((a, b) => {
+    const x = key(a);
+    const y = key(b);
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
 }
 
 function parse<T>(schema: z.ZodType<T>, object: unknown, what: string): T {
-  const result = schema.safeParse(object);
+  // Without zod's JIT: it compiles a parser per object schema on first use (`new Function`), which
+  // costs more (5-10 ms in a cold process) than it saves on the one or two objects parsed per check.
+  const result = schema.safeParse(object, { jitless: true });
   if (!result.success) {
     throw new FluxObjectError(`${what} is not shaped as expected: ${z.prettifyError(result.error)}`);
   }

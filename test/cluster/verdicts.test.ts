@@ -263,6 +263,41 @@ describe('Flux inventory and revisions', () => {
     ]);
   });
 
+  it('sorts workloads by namespace, kind and name in the order localeCompare gives Kubernetes names', () => {
+    // Prepare: names with digits, '-' and '.', namespaces that prefix one another
+    const ids = [
+      'team-1_web.v2_apps_Deployment',
+      'team_web_apps_Deployment',
+      'team-1_web-2_apps_Deployment',
+      'team-1_web_apps_StatefulSet',
+      'team-1_web2_apps_Deployment',
+      'team.a_x_apps_DaemonSet',
+      'team-1_0web_apps_Deployment',
+      'team-10_a_apps_Deployment',
+      'team-1_web_apps_DaemonSet',
+    ];
+    const key = (w: { namespace: string; kind: string; name: string }) =>
+      `${w.namespace}/${w.kind}/${w.name}`;
+
+    // Act
+    const workloads = workloadsOfInventory(ids);
+
+    // Assess
+    const byLocale = [...workloads].sort((a, b) => key(a).localeCompare(key(b)));
+    expect(workloads.map(key)).toEqual(byLocale.map(key));
+    expect(workloads.map(key)).toEqual([
+      'team-1/DaemonSet/web',
+      'team-1/Deployment/0web',
+      'team-1/Deployment/web-2',
+      'team-1/Deployment/web.v2',
+      'team-1/Deployment/web2',
+      'team-1/StatefulSet/web',
+      'team-10/Deployment/a',
+      'team.a/DaemonSet/x',
+      'team/Deployment/web',
+    ]);
+  });
+
   it.each([
     ['main@sha1:4f2b1c9e8d7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c', '4f2b1c9e8d7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c', true],
     ['main@sha1:4f2b1c9e8d7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c', '4f2b1c9', true],
