@@ -127,6 +127,82 @@ function helmWorkloads(target: ValidationTarget, snapshot: NamespaceSnapshot): A
   return out;
 }
 
+/** One workload's (or one unreadable entry's) observations in a check. */
+interface Assessed {
+  rollout: Observation;
+  pods: Observation;
+  /** Absent for an entry that could not be read. */
+  report?: WorkloadReport;
+  /** Absent when the workload asks for no HTTP check. */
+  http?: Observation;
+}
+
+/** Like {@link Assessed}, while the workload's HTTP probes are still under way. */
+interface Assessing extends Omit<Assessed, 'http'> {
+  http?: Promise<Observation>;
+}
+
+/** Waits for the HTTP probes of assessed workloads. */
+async function settle(items: Assessing[]): Promise<Assessed[]> {
+  return Promise.all(
+    items.map(async (item): Promise<Assessed> => {
+      const { http, ...rest } = item;
+      return http ? { ...rest, http: await http } : rest;
+    }),
+  );
+}
+
+/**
+ * Assesses one workload's rollout and pods from its namespace's snapshot, and starts its HTTP
+ * probes at once.
+ */
+function assess(
+  item: Workload | Observation,
+  snapshot: NamespaceSnapshot,
+  probeTimeoutMs: number,
+  reader: ClusterReader,
+): Assessing {
+  if ('state' in item) return { rollout: item, pods: item };
+  const namespace = item.object.metadata?.namespace ?? '';
+  const ref = { kind: item.kind, namespace, name: item.object.metadata?.name ?? '' };
+  const r = assessRollout(item);
+  const podsFailed =
+    listError(`${objectName(ref)} pods`, snapshot.pods) ??
+    (item.kind === 'Deployment'
+      ? listError(`${objectName(ref)} replicasets`, snapshot.replicaSets)
+      : undefined);
+  const p =
+    podsFailed ??
+    assessPods(item, snapshot.replicaSets.items as V1ReplicaSet[], snapshot.pods.items as V1Pod[], r.state);
+  const report: WorkloadReport = { ...ref, rollout: r.state, pods: p.state };
+
+  const services = snapshot.services;
+  const { targets, problem } = healthTargets(item, (services.items ?? []) as V1Service[]);
+  const annotated = targets.length > 0 || problem !== undefined;
+  if (!annotated) return { rollout: r, pods: p, report };
+  const servicesFailed = services.error ? listError(`${objectName(ref)} services`, services) : undefined;
+  const probes: Array<Promise<Observation>> = [];
+  if (servicesFailed) probes.push(Promise.resolve(servicesFailed));
+  else if (problem) probes.push(Promise.resolve(problem));
+  for (const t of targets) {
+    const outcome =
+      t.via === 'url'
+        ? reader.urlGet(t.url, probeTimeoutMs)
+        : reader.proxyGet(t.namespace, t.service, t.port, t.path, probeTimeoutMs);
+    probes.push(outcome.then((o) => assessProbe(t, o, probeTimeoutMs)));
+  }
+  // While the rollout is still progressing a failing probe is expected (pods restarting, no
+  // endpoints yet): it is pending, like the rollout, and only counts once the rollout settled.
+  const http = Promise.all(probes)
+    .then(combine)
+    .then((o): Observation => (o.state === 'fail' && r.state === 'pending' ? { ...o, state: 'pending' } : o))
+    .then((o) => {
+      report.http = o.state;
+      return o;
+    });
+  return { rollout: r, pods: p, report, http };
+}
+
 async function runCheck(
   request: Required<Omit<ValidateRequest, 'revision'>>,
   reader: ClusterReader,
@@ -158,85 +234,42 @@ async function runCheck(
   const source = flux.source;
   const sourceKey = source ? `${source.namespace}/${source.name}` : '';
   const needSource = source?.kind === 'GitRepository' && !sourceCache.has(sourceKey);
-  const [snapshots, repo] = await Promise.all([
-    Promise.all(namespaces.map((ns) => reader.snapshot(ns))),
+  const repo =
     needSource && source
       ? reader.getFlux('GitRepository', source.namespace, source.name).then(
           (object) => withGitRepository(source, object),
           () => undefined,
         )
-      : Promise.resolve(undefined),
-  ]);
-  if (repo) sourceCache.set(sourceKey, repo);
-  flux = { ...flux, source: sourceCache.get(sourceKey) ?? flux.source };
-  const byNamespace = new Map(snapshots.map((s) => [s.namespace, s]));
-
-  const found: Array<Workload | Observation> = fromInventory
-    ? flux.workloads.map((ref) => {
-        const snapshot = byNamespace.get(ref.namespace);
-        return snapshot
-          ? findWorkload(ref, snapshot)
-          : ({ state: 'inconclusive', evidence: [] } as Observation);
-      })
-    : snapshots.flatMap((s) => helmWorkloads(target, s));
-
-  const rollout: Observation[] = [];
-  const pods: Observation[] = [];
-  const http: Array<Promise<Observation>> = [];
-  const workloads: WorkloadReport[] = [];
-  for (const item of found) {
-    if ('state' in item) {
-      rollout.push(item);
-      pods.push(item);
-      continue;
-    }
-    const namespace = item.object.metadata?.namespace ?? '';
-    const snapshot = byNamespace.get(namespace) as NamespaceSnapshot;
-    const ref = { kind: item.kind, namespace, name: item.object.metadata?.name ?? '' };
-    const r = assessRollout(item);
-    const podsFailed =
-      listError(`${objectName(ref)} pods`, snapshot.pods) ??
-      (item.kind === 'Deployment'
-        ? listError(`${objectName(ref)} replicasets`, snapshot.replicaSets)
-        : undefined);
-    const p =
-      podsFailed ??
-      assessPods(item, snapshot.replicaSets.items as V1ReplicaSet[], snapshot.pods.items as V1Pod[], r.state);
-    rollout.push(r);
-    pods.push(p);
-    const report: WorkloadReport = { ...ref, rollout: r.state, pods: p.state };
-    workloads.push(report);
-
-    const services = snapshot.services;
-    const { targets, problem } = healthTargets(item, (services.items ?? []) as V1Service[]);
-    const annotated = targets.length > 0 || problem !== undefined;
-    if (!annotated) continue;
-    const servicesFailed = services.error ? listError(`${objectName(ref)} services`, services) : undefined;
-    const probes: Array<Promise<Observation>> = [];
-    if (servicesFailed) probes.push(Promise.resolve(servicesFailed));
-    else if (problem) probes.push(Promise.resolve(problem));
-    for (const t of targets) {
-      const outcome =
-        t.via === 'url'
-          ? reader.urlGet(t.url, probeTimeoutMs)
-          : reader.proxyGet(t.namespace, t.service, t.port, t.path, probeTimeoutMs);
-      probes.push(outcome.then((o) => assessProbe(t, o, probeTimeoutMs)));
-    }
-    // While the rollout is still progressing a failing probe is expected (pods restarting, no
-    // endpoints yet): it is pending, like the rollout, and only counts once the rollout settled.
-    const combined = Promise.all(probes)
-      .then(combine)
-      .then(
-        (o): Observation => (o.state === 'fail' && r.state === 'pending' ? { ...o, state: 'pending' } : o),
+      : Promise.resolve(undefined);
+  // Every namespace's lists are requested at once, and each namespace is assessed (and its probes
+  // sent) as soon as its own lists are in, not after every namespace's: the probes of the first
+  // namespace overlap with the reading of the others' lists. Still one round-trip for the lists and
+  // one for the probes.
+  const snapshots = new Map(namespaces.map((ns) => [ns, reader.snapshot(ns)]));
+  const inNamespace = (namespace: string): Promise<NamespaceSnapshot> =>
+    snapshots.get(namespace) ?? Promise.reject(new Error(`no snapshot of namespace ${namespace}`));
+  const groups: Array<Promise<Assessed[]>> = fromInventory
+    ? flux.workloads.map((ref) =>
+        inNamespace(ref.namespace).then((snapshot) =>
+          settle([assess(findWorkload(ref, snapshot), snapshot, probeTimeoutMs, reader)]),
+        ),
+      )
+    : namespaces.map((ns) =>
+        inNamespace(ns).then((snapshot) =>
+          settle(
+            helmWorkloads(target, snapshot).map((item) => assess(item, snapshot, probeTimeoutMs, reader)),
+          ),
+        ),
       );
-    http.push(
-      combined.then((o) => {
-        report.http = o.state;
-        return o;
-      }),
-    );
-  }
-  const httpObservations = await Promise.all(http);
+  const [assessed, gitRepository] = await Promise.all([Promise.all(groups).then((g) => g.flat()), repo]);
+  if (gitRepository) sourceCache.set(sourceKey, gitRepository);
+  flux = { ...flux, source: sourceCache.get(sourceKey) ?? flux.source };
+
+  const found = assessed.length;
+  const rollout = assessed.map((a) => a.rollout);
+  const pods = assessed.map((a) => a.pods);
+  const workloads = assessed.flatMap((a) => (a.report ? [a.report] : []));
+  const httpObservations = assessed.flatMap((a) => (a.http ? [a.http] : []));
   const none = (what: string): Observation => ({
     state: 'pass',
     evidence: [{ object: targetName, field: 'workloads', value: what }],
@@ -245,8 +278,8 @@ async function runCheck(
     flux,
     workloads,
     layers: {
-      rollout: found.length > 0 ? combine(rollout) : none('no Deployment, StatefulSet or DaemonSet to check'),
-      pods: found.length > 0 ? combine(pods) : none('no Deployment, StatefulSet or DaemonSet to check'),
+      rollout: found > 0 ? combine(rollout) : none('no Deployment, StatefulSet or DaemonSet to check'),
+      pods: found > 0 ? combine(pods) : none('no Deployment, StatefulSet or DaemonSet to check'),
       http:
         httpObservations.length > 0
           ? combine(httpObservations)
