@@ -24,6 +24,7 @@ export {
   sameRevision,
   type WorkloadRef,
 } from './flux-context.js';
+export type { DaemonSet, Deployment, Pod, ReplicaSet, Service, StatefulSet, Wire } from './kube-objects.js';
 export { type ClusterReader, KubeReader, type KubeReaderOptions } from './kube-reader.js';
 export { type LayerReport, SUMMARY_MAX_CHARS, type ValidationReport, type WorkloadReport } from './report.js';
 export { HEALTH_ANNOTATIONS } from './validation/http.js';

@@ -1,17 +1,8 @@
 import type https from 'node:https';
-import {
-  HttpMethod,
-  type KubeConfig,
-  RequestContext,
-  type V1DaemonSet,
-  type V1Deployment,
-  type V1Pod,
-  type V1ReplicaSet,
-  type V1Service,
-  type V1StatefulSet,
-} from '@kubernetes/client-node';
+import { HttpMethod, type KubeConfig, RequestContext } from '@kubernetes/client-node';
 import { Agent, type Dispatcher } from 'undici';
 import { failureOfStatus, KubeRequestError } from './errors.js';
+import type { DaemonSet, Deployment, Pod, ReplicaSet, Service, StatefulSet } from './kube-objects.js';
 
 /** The Flux kinds fluxguard reads, with where the API server serves them. */
 export const FLUX_RESOURCES = {
@@ -27,19 +18,17 @@ export type FluxResourceKind = keyof typeof FLUX_RESOURCES;
 export type Listed<T> = { items: T[]; error?: undefined } | { items?: undefined; error: KubeRequestError };
 
 /**
- * Everything validation reads from one namespace, fetched in one parallel batch. The items are the
- * API server's JSON, typed with client-node's models: the fields validation reads have the same
- * names and types, but timestamps (`Date` in the models) stay RFC 3339 strings, and the few fields
- * the models rename (`_exec`, `_continue`…) keep their JSON names. Validation reads neither.
+ * Everything validation reads from one namespace, fetched in one parallel batch: the API server's
+ * JSON, typed with the `Wire` models of `kube-objects.ts` (timestamps stay strings).
  */
 export interface NamespaceSnapshot {
   namespace: string;
-  deployments: Listed<V1Deployment>;
-  statefulSets: Listed<V1StatefulSet>;
-  daemonSets: Listed<V1DaemonSet>;
-  replicaSets: Listed<V1ReplicaSet>;
-  pods: Listed<V1Pod>;
-  services: Listed<V1Service>;
+  deployments: Listed<Deployment>;
+  statefulSets: Listed<StatefulSet>;
+  daemonSets: Listed<DaemonSet>;
+  replicaSets: Listed<ReplicaSet>;
+  pods: Listed<Pod>;
+  services: Listed<Service>;
 }
 
 /** What an HTTP GET (through the service proxy, or to a public URL) came back with. */
@@ -254,12 +243,12 @@ export class KubeReader implements ClusterReader {
     const apps = `/apis/apps/v1/namespaces/${ns}`;
     const core = `/api/v1/namespaces/${ns}`;
     const [deployments, statefulSets, daemonSets, replicaSets, pods, services] = await Promise.all([
-      this.#list<V1Deployment>(`${apps}/deployments`),
-      this.#list<V1StatefulSet>(`${apps}/statefulsets`),
-      this.#list<V1DaemonSet>(`${apps}/daemonsets`),
-      this.#list<V1ReplicaSet>(`${apps}/replicasets`),
-      this.#list<V1Pod>(`${core}/pods`),
-      this.#list<V1Service>(`${core}/services`),
+      this.#list<Deployment>(`${apps}/deployments`),
+      this.#list<StatefulSet>(`${apps}/statefulsets`),
+      this.#list<DaemonSet>(`${apps}/daemonsets`),
+      this.#list<ReplicaSet>(`${apps}/replicasets`),
+      this.#list<Pod>(`${core}/pods`),
+      this.#list<Service>(`${core}/services`),
     ]);
     return { namespace, deployments, statefulSets, daemonSets, replicaSets, pods, services };
   }

@@ -1,6 +1,6 @@
-import type { V1DaemonSet, V1Pod, V1StatefulSet } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { sameRevision, workloadsOfInventory } from '../../lambdas/cluster/flux-context.js';
+import type { DaemonSet, Pod, StatefulSet } from '../../lambdas/cluster/kube-objects.js';
 import { formatSummary, SUMMARY_MAX_CHARS, type ValidationReport } from '../../lambdas/cluster/report.js';
 import { confirm } from '../../lambdas/cluster/validation/confirm.js';
 import { assessProbe, type HealthTarget } from '../../lambdas/cluster/validation/http.js';
@@ -45,7 +45,7 @@ describe('the rollout layer for StatefulSets and DaemonSets', () => {
         currentRevision: 'db-7c9',
         updateRevision: 'db-7c9',
       },
-    } as V1StatefulSet;
+    } as StatefulSet;
 
     // Act
     const result = assessRollout({ kind: 'StatefulSet', object: sts });
@@ -67,7 +67,7 @@ describe('the rollout layer for StatefulSets and DaemonSets', () => {
         currentRevision: 'db-6b8',
         updateRevision: 'db-7c9',
       },
-    } as V1StatefulSet;
+    } as StatefulSet;
 
     // Act
     const result = assessRollout({ kind: 'StatefulSet', object: sts });
@@ -95,7 +95,7 @@ describe('the rollout layer for StatefulSets and DaemonSets', () => {
         numberAvailable: 3,
         updatedNumberScheduled: 3,
       },
-    } as V1DaemonSet;
+    } as DaemonSet;
 
     // Act
     const result = assessRollout({ kind: 'DaemonSet', object: ds });
@@ -166,7 +166,7 @@ describe('pod problems', () => {
           },
         ],
       },
-    } as V1Pod;
+    } as Pod;
 
     // Act
     const problems = podProblems(pod);
@@ -358,7 +358,7 @@ describe('current pods of StatefulSets and DaemonSets', () => {
     name: string,
     labels: Record<string, string>,
     owner: { kind: string; name: string; uid: string },
-  ): V1Pod => ({
+  ): Pod => ({
     metadata: {
       name,
       namespace: 'shop',
@@ -375,7 +375,7 @@ describe('current pods of StatefulSets and DaemonSets', () => {
       metadata: { name: 'db', namespace: 'shop', uid: 'u-db' },
       spec: { replicas: 2, selector: {}, serviceName: 'db', template: {} },
       status: { replicas: 2, updateRevision: 'db-new' },
-    } as V1StatefulSet;
+    } as StatefulSet;
     const pods = [
       readyPod('db-0', { 'controller-revision-hash': 'db-new' }, owner),
       readyPod('db-1', { 'controller-revision-hash': 'db-old' }, owner),
@@ -396,7 +396,7 @@ describe('current pods of StatefulSets and DaemonSets', () => {
       metadata: { name: 'agent', namespace: 'shop', uid: 'u-agent', generation: 3 },
       spec: { selector: {}, template: {} },
       status: { desiredNumberScheduled: 2, currentNumberScheduled: 2, numberMisscheduled: 0, numberReady: 2 },
-    } as V1DaemonSet;
+    } as DaemonSet;
     const pods = [
       readyPod('agent-a', { 'pod-template-generation': '3' }, owner),
       readyPod('agent-b', { 'pod-template-generation': '3' }, owner),

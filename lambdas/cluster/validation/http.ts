@@ -1,4 +1,4 @@
-import type { V1Service } from '@kubernetes/client-node';
+import type { Service } from '../kube-objects.js';
 import type { HttpOutcome } from '../kube-reader.js';
 import { type Workload, workloadName } from './rollout.js';
 import type { Evidence, Observation } from './types.js';
@@ -27,7 +27,7 @@ function annotation(workload: Workload, key: string): string | undefined {
   return value?.trim() || undefined;
 }
 
-function selects(service: V1Service, labels: Record<string, string>): boolean {
+function selects(service: Service, labels: Record<string, string>): boolean {
   const selector = service.spec?.selector;
   if (!selector || Object.keys(selector).length === 0) return false;
   return Object.entries(selector).every(([k, v]) => labels[k] === v);
@@ -40,7 +40,7 @@ function selects(service: V1Service, labels: Record<string, string>): boolean {
  */
 export function healthTargets(
   workload: Workload,
-  services: readonly V1Service[],
+  services: readonly Service[],
 ): { targets: HealthTarget[]; problem?: Observation } {
   const object = workloadName(workload);
   const targets: HealthTarget[] = [];

@@ -1,4 +1,4 @@
-import type { V1ObjectMeta, V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
+import type { ObjectMeta, Pod, ReplicaSet } from '../kube-objects.js';
 import { type Workload, workloadName } from './rollout.js';
 import type { Evidence, Observation, Observed } from './types.js';
 
@@ -16,7 +16,7 @@ export const FAILING_WAIT_REASONS: ReadonlySet<string> = new Set([
 /** Restarts at or above this count are reported as evidence. */
 export const RESTART_EVIDENCE_THRESHOLD = 3;
 
-function ownedBy(meta: V1ObjectMeta | undefined, owner: V1ObjectMeta | undefined, kind: string): boolean {
+function ownedBy(meta: ObjectMeta | undefined, owner: ObjectMeta | undefined, kind: string): boolean {
   return (meta?.ownerReferences ?? []).some(
     (ref) => ref.kind === kind && (owner?.uid ? ref.uid === owner.uid : ref.name === owner?.name),
   );
@@ -25,8 +25,8 @@ function ownedBy(meta: V1ObjectMeta | undefined, owner: V1ObjectMeta | undefined
 /** The ReplicaSet of a Deployment's current revision (`deployment.kubernetes.io/revision`), else its newest. */
 export function currentReplicaSet(
   workload: Workload,
-  replicaSets: readonly V1ReplicaSet[],
-): V1ReplicaSet | undefined {
+  replicaSets: readonly ReplicaSet[],
+): ReplicaSet | undefined {
   const owned = replicaSets.filter((rs) => ownedBy(rs.metadata, workload.object.metadata, 'Deployment'));
   const revision = workload.object.metadata?.annotations?.['deployment.kubernetes.io/revision'];
   const byRevision = owned.find(
@@ -43,9 +43,9 @@ export function currentReplicaSet(
 /** The pods of the workload's current revision, how many it wants, and how that was decided. */
 export function currentPods(
   workload: Workload,
-  replicaSets: readonly V1ReplicaSet[],
-  pods: readonly V1Pod[],
-): { pods: V1Pod[]; desired: number; revision: Evidence } {
+  replicaSets: readonly ReplicaSet[],
+  pods: readonly Pod[],
+): { pods: Pod[]; desired: number; revision: Evidence } {
   const object = workloadName(workload);
   switch (workload.kind) {
     case 'Deployment': {
@@ -85,12 +85,12 @@ export function currentPods(
   }
 }
 
-function isReady(pod: V1Pod): boolean {
+function isReady(pod: Pod): boolean {
   return (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 }
 
 /** What is wrong with one pod, as failing evidence (`fail`) and informative evidence (`info`). */
-export function podProblems(pod: V1Pod): { fail: Evidence[]; info: Evidence[] } {
+export function podProblems(pod: Pod): { fail: Evidence[]; info: Evidence[] } {
   const object = `Pod/${pod.metadata?.namespace}/${pod.metadata?.name}`;
   const fail: Evidence[] = [];
   const info: Evidence[] = [];
@@ -148,8 +148,8 @@ export function podProblems(pod: V1Pod): { fail: Evidence[]; info: Evidence[] } 
  */
 export function assessPods(
   workload: Workload,
-  replicaSets: readonly V1ReplicaSet[],
-  pods: readonly V1Pod[],
+  replicaSets: readonly ReplicaSet[],
+  pods: readonly Pod[],
   rollout: Observed,
 ): Observation {
   const object = workloadName(workload);

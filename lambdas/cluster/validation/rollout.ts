@@ -1,12 +1,12 @@
-import type { V1DaemonSet, V1Deployment, V1StatefulSet } from '@kubernetes/client-node';
 import type { Condition } from '../flux-context.js';
+import type { DaemonSet, Deployment, StatefulSet } from '../kube-objects.js';
 import { type Evidence, type Observation, objectName } from './types.js';
 
 /** A workload object as listed from the API, tagged with its kind. */
 export type Workload =
-  | { kind: 'Deployment'; object: V1Deployment }
-  | { kind: 'StatefulSet'; object: V1StatefulSet }
-  | { kind: 'DaemonSet'; object: V1DaemonSet };
+  | { kind: 'Deployment'; object: Deployment }
+  | { kind: 'StatefulSet'; object: StatefulSet }
+  | { kind: 'DaemonSet'; object: DaemonSet };
 
 /** `Kind/namespace/name` of a listed workload. */
 export function workloadName(workload: Workload): string {
@@ -39,7 +39,7 @@ function counts(object: string, field: string, value: number | undefined, desire
   return { object, field, value: `${value ?? 0}/${desired}` };
 }
 
-function deployment(d: V1Deployment): Observation {
+function deployment(d: Deployment): Observation {
   const object = workloadName({ kind: 'Deployment', object: d });
   const desired = d.spec?.replicas ?? 1;
   const s = d.status ?? {};
@@ -95,7 +95,7 @@ function deployment(d: V1Deployment): Observation {
   return { state: 'pending', evidence: numbers };
 }
 
-function statefulSet(st: V1StatefulSet): Observation {
+function statefulSet(st: StatefulSet): Observation {
   const object = workloadName({ kind: 'StatefulSet', object: st });
   const desired = st.spec?.replicas ?? 1;
   const s = st.status ?? { replicas: 0 };
@@ -128,7 +128,7 @@ function statefulSet(st: V1StatefulSet): Observation {
   return { state: 'pending', evidence: numbers };
 }
 
-function daemonSet(ds: V1DaemonSet): Observation {
+function daemonSet(ds: DaemonSet): Observation {
   const object = workloadName({ kind: 'DaemonSet', object: ds });
   const s = ds.status ?? {
     currentNumberScheduled: 0,

@@ -1,4 +1,3 @@
-import type { V1Pod, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
 import { KubeRequestError } from '../errors.js';
 import {
   type FluxContext,
@@ -10,6 +9,7 @@ import {
   type WorkloadRef,
   withGitRepository,
 } from '../flux-context.js';
+import type { Pod, ReplicaSet, Service } from '../kube-objects.js';
 import type { ClusterReader, NamespaceSnapshot } from '../kube-reader.js';
 import { formatSummary, type LayerReport, type ValidationReport, type WorkloadReport } from '../report.js';
 import { confirm } from './confirm.js';
@@ -173,11 +173,11 @@ function assess(
       : undefined);
   const p =
     podsFailed ??
-    assessPods(item, snapshot.replicaSets.items as V1ReplicaSet[], snapshot.pods.items as V1Pod[], r.state);
+    assessPods(item, snapshot.replicaSets.items as ReplicaSet[], snapshot.pods.items as Pod[], r.state);
   const report: WorkloadReport = { ...ref, rollout: r.state, pods: p.state };
 
   const services = snapshot.services;
-  const { targets, problem } = healthTargets(item, (services.items ?? []) as V1Service[]);
+  const { targets, problem } = healthTargets(item, (services.items ?? []) as Service[]);
   const annotated = targets.length > 0 || problem !== undefined;
   if (!annotated) return { rollout: r, pods: p, report };
   const servicesFailed = services.error ? listError(`${objectName(ref)} services`, services) : undefined;
