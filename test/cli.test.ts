@@ -1,16 +1,11 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { type Command, type CommandIO, ExitCode, integerOption, UsageError } from '../cli/command.js';
+import { type Command, ExitCode, integerOption, UsageError } from '../cli/command.js';
 import { main } from '../cli/main.js';
+import { captureIO } from './support/capture-io.js';
 
 const run = promisify(execFile);
-
-function capture(): CommandIO & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t), env: {} };
-}
 
 const echo: Command = {
   name: 'demo echo',
@@ -37,7 +32,7 @@ const boom: Command = {
 describe('the fluxguard CLI', () => {
   it('runs the command named by the longest matching prefix with its options', async () => {
     // Prepare
-    const io = capture();
+    const io = captureIO();
 
     // Act
     const code = await main(['demo', 'echo', '--times', '2', 'hi'], io, [echo, boom]);
@@ -48,7 +43,7 @@ describe('the fluxguard CLI', () => {
   });
 
   it('prints command help on --help and exits 0', async () => {
-    const io = capture();
+    const io = captureIO();
     const code = await main(['demo', 'echo', '--help'], io, [echo]);
     expect(code).toBe(0);
     expect(io.out.join('')).toContain('Usage: fluxguard demo echo --times <n> <word>');
@@ -63,14 +58,14 @@ describe('the fluxguard CLI', () => {
     [['demo'], /Usage: fluxguard demo <command>/],
     [[], /Commands:/],
   ])('exits 64 with a reason for the bad command line %j', async (argv, reason) => {
-    const io = capture();
+    const io = captureIO();
     const code = await main(argv, io, [echo, boom]);
     expect(code).toBe(ExitCode.usage);
     expect(io.err.join('\n')).toMatch(reason);
   });
 
   it('exits 70 and prints the message when a command throws unexpectedly', async () => {
-    const io = capture();
+    const io = captureIO();
     const code = await main(['demo', 'boom'], io, [echo, boom]);
     expect(code).toBe(ExitCode.internal);
     expect(io.err).toEqual(['error: kaput']);

@@ -2,20 +2,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { CommandIO } from '../../cli/command.js';
 import { makeTokenCommand } from '../../cli/commands/token.js';
 import { makeValidateCommand, parseTarget, validateCommand } from '../../cli/commands/validate.js';
 import { main } from '../../cli/main.js';
 import type { ValidationReport } from '../../lambdas/cluster/report.js';
+import { captureIO } from '../support/capture-io.js';
 import { fixtureJson } from '../support/fixtures.js';
 import { FakeKubeApi } from './support/fake-kube-api.js';
 import { app, gitRepository, kustomization } from './support/objects.js';
-
-function capture(env: NodeJS.ProcessEnv = {}): CommandIO & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t), env };
-}
 
 interface Recorded {
   signingTime: string;
@@ -38,7 +32,7 @@ describe('fluxguard token', () => {
 
   it('prints the same ExecCredential JSON as aws eks get-token for the same credentials and time', async () => {
     // Prepare
-    const io = capture();
+    const io = captureIO();
 
     // Act
     const code = await main(['token', '--cluster', recorded.cluster, '--region', recorded.region], io, [
@@ -52,7 +46,7 @@ describe('fluxguard token', () => {
 
   it('answers client.authentication.k8s.io/v1 when kubectl asks for it in KUBERNETES_EXEC_INFO', async () => {
     // Prepare
-    const io = capture({
+    const io = captureIO({
       KUBERNETES_EXEC_INFO: JSON.stringify({
         kind: 'ExecCredential',
         apiVersion: 'client.authentication.k8s.io/v1',
@@ -72,7 +66,7 @@ describe('fluxguard token', () => {
 
   it('exits 64 without --cluster', async () => {
     // Prepare
-    const io = capture();
+    const io = captureIO();
 
     // Act
     const code = await main(['token', '--region', 'eu-west-1'], io, [command]);
@@ -115,7 +109,7 @@ describe('fluxguard validate', () => {
     async (state, exitCode, summary) => {
       // Prepare
       cluster(state);
-      const io = capture({ KUBECONFIG: kubeconfig });
+      const io = captureIO({ KUBECONFIG: kubeconfig });
 
       // Act
       const code = await main(['validate', 'ks/flux-system/apps', '--interval', '0'], io, [validateCommand]);
@@ -130,7 +124,7 @@ describe('fluxguard validate', () => {
     // Prepare
     cluster('healthy');
     api.faults.push(({ path }) => (path.endsWith('/pods') ? { status: 403 } : undefined));
-    const io = capture({ KUBECONFIG: kubeconfig });
+    const io = captureIO({ KUBECONFIG: kubeconfig });
 
     // Act
     const code = await main(['validate', 'kustomization/flux-system/apps', '--checks', '1', '--json'], io, [
@@ -146,7 +140,7 @@ describe('fluxguard validate', () => {
 
   it('exits 69 when no cluster is configured', async () => {
     // Prepare
-    const io = capture({});
+    const io = captureIO({});
 
     // Act
     const code = await main(['validate', 'hr/apps/podinfo'], io, [makeValidateCommand()]);

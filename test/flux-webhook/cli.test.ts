@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CommandIO } from '../../cli/command.js';
 import { startWebhookServer, type WebhookServer } from '../../cli/commands/webhook-server.js';
 import { main } from '../../cli/main.js';
 import { StaticKeys } from '../../lambdas/flux-webhook/keys.js';
 import { LineQueue } from '../../lambdas/flux-webhook/queue.js';
 import { signBody } from '../../lambdas/flux-webhook/signature.js';
 import { FluxQueueMessageSchema } from '../../lambdas/shared/flux-queue-message.js';
+import { captureIO } from '../support/capture-io.js';
 import { documentedSignatures, fluxHeaders, TEST_KEY, wireBody } from './support.js';
 
 const fixturePath = fileURLToPath(
@@ -19,16 +19,10 @@ const fixturePath = fileURLToPath(
 );
 const cliPath = fileURLToPath(new URL('../../bin/fluxguard-cli.js', import.meta.url));
 
-function capture(env: NodeJS.ProcessEnv = {}): CommandIO & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t), env };
-}
-
 describe('fluxguard webhook sign', () => {
   it('prints the signature Flux sends for a pretty-printed event, compacted as Go writes it', async () => {
     // Prepare
-    const io = capture();
+    const io = captureIO();
     const bodyOut = join(mkdtempSync(join(tmpdir(), 'fluxguard-sign-')), 'body.json');
 
     // Act
@@ -49,7 +43,7 @@ describe('fluxguard webhook sign', () => {
     const body = wireBody('kustomization-healthcheck-failed.json');
     writeFileSync(join(dir, 'body.json'), body);
     writeFileSync(join(dir, 'token'), `${TEST_KEY}\n`);
-    const io = capture();
+    const io = captureIO();
 
     // Act
     const code = await main(
@@ -71,7 +65,7 @@ describe('fluxguard webhook sign', () => {
     [['webhook', 'sign', fixturePath, '--key', TEST_KEY, '--body-out', '/tmp/x']],
   ])('exits 64 for the usage error in %j', async (argv) => {
     // Prepare
-    const io = capture();
+    const io = captureIO();
 
     // Act
     const code = await main(argv, io);
@@ -83,7 +77,7 @@ describe('fluxguard webhook sign', () => {
 
   it('exits 1 when the file cannot be read', async () => {
     // Prepare
-    const io = capture();
+    const io = captureIO();
 
     // Act
     const code = await main(['webhook', 'sign', '/nonexistent/event.json', '--key', TEST_KEY], io);
@@ -200,7 +194,7 @@ describe('fluxguard webhook serve', () => {
 
   it('exits 64 without a key or a secret to read it from', async () => {
     // Prepare
-    const io = capture({});
+    const io = captureIO({});
 
     // Act
     const code = await main(['webhook', 'serve', '--port', '0'], io);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CommandIO } from '../../cli/command.js';
 import { main } from '../../cli/main.js';
+import { captureIO } from '../support/capture-io.js';
 import { expectRevertedInGit, type Harness, harness, SCOPE } from './support/harness.js';
 
 let h: (Harness & { shas: string[] }) | undefined;
@@ -9,18 +9,12 @@ afterEach(async () => {
   h = undefined;
 });
 
-function capture(env: NodeJS.ProcessEnv): CommandIO & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t), env };
-}
-
 describe('fluxguard revert', () => {
   it('dry-runs, then reverts, then reports already-reverted, exiting 0 each time', async () => {
     // Prepare
     h = await harness([{ message: 'Break', files: { [`${SCOPE}/app.yaml`]: 'image: web:broken\n' } }]);
     const [failing] = h.shas as [string];
-    const io = capture({ GITHUB_TOKEN: 'test-token', GITHUB_API_URL: h.fake.url });
+    const io = captureIO({ GITHUB_TOKEN: 'test-token', GITHUB_API_URL: h.fake.url });
     const args = [
       'revert',
       '--repo',
@@ -52,18 +46,18 @@ describe('fluxguard revert', () => {
     const [failing] = h.shas as [string];
     const env = { GITHUB_TOKEN: 'test-token', GITHUB_API_URL: h.fake.url };
     const base = ['revert', '--repo', 'acme/gitops', '--branch', 'main'];
-    await main([...base, '--failing', failing], capture(env));
+    await main([...base, '--failing', failing], captureIO(env));
     const revertSha = await h.repo.revParse('refs/heads/main');
 
     // Act
-    const refused = await main([...base, '--failing', revertSha], capture(env));
-    const missing = capture(env);
+    const refused = await main([...base, '--failing', revertSha], captureIO(env));
+    const missing = captureIO(env);
     const notFound = await main(
       ['revert', '--repo', 'acme/gitops', '--branch', 'gone', '--failing', failing],
       missing,
     );
-    const badMode = await main([...base, '--failing', failing, '--mode', 'yolo'], capture(env));
-    const noToken = await main([...base, '--failing', failing], capture({}));
+    const badMode = await main([...base, '--failing', failing, '--mode', 'yolo'], captureIO(env));
+    const noToken = await main([...base, '--failing', failing], captureIO({}));
 
     // Assess
     expect(refused).toBe(1);
