@@ -7,21 +7,12 @@ import { makeValidateCommand, parseTarget, validateCommand } from '../../cli/com
 import { main } from '../../cli/main.js';
 import type { ValidationReport } from '../../lambdas/cluster/report.js';
 import { captureIO } from '../support/capture-io.js';
-import { fixtureJson } from '../support/fixtures.js';
 import { FakeKubeApi } from './support/fake-kube-api.js';
 import { app, gitRepository, kustomization } from './support/objects.js';
-
-interface Recorded {
-  signingTime: string;
-  cluster: string;
-  region: string;
-  accessKeyId: string;
-  secretAccessKey: string;
-  execCredential: unknown;
-}
+import { recordedToken } from './support/recorded-token.js';
 
 describe('fluxguard token', () => {
-  const recorded = fixtureJson<Recorded>('../cluster/fixtures/aws-eks-get-token.json');
+  const recorded = recordedToken();
   const command = makeTokenCommand({
     credentials: async () => ({
       accessKeyId: recorded.accessKeyId,

@@ -1,21 +1,9 @@
 import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createEksToken, EksTokenProvider, execCredential } from '../../lambdas/cluster/eks-token.js';
-import { fixtureJson } from '../support/fixtures.js';
+import { recordedToken } from './support/recorded-token.js';
 
-interface Recorded {
-  signingTime: string;
-  cluster: string;
-  region: string;
-  accessKeyId: string;
-  secretAccessKey: string;
-  execCredential: {
-    apiVersion: string;
-    kind: string;
-    status: { token: string; expirationTimestamp: string };
-  };
-}
-const recorded = fixtureJson<Recorded>('../cluster/fixtures/aws-eks-get-token.json');
+const recorded = recordedToken();
 const credentials = { accessKeyId: recorded.accessKeyId, secretAccessKey: recorded.secretAccessKey };
 
 function decode(token: string): URL {
