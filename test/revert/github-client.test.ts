@@ -28,23 +28,19 @@ async function fake(options: Partial<ConstructorParameters<typeof FakeGitHub>[0]
 
 describe('GitHub credentials', () => {
   it('reads a plain token, a JSON token and a GitHub App definition', () => {
+    // Prepare: a PEM stored with its newlines escaped, as JSON secrets often hold it.
+    const pem = generateKeyPairSync('rsa', { modulusLength: 1024 })
+      .privateKey.export({ type: 'pkcs1', format: 'pem' })
+      .toString();
+
     // Act + Assess
     expect(parseGitHubCredentials('abc123')).toEqual({ kind: 'token', token: 'abc123' });
     expect(parseGitHubCredentials('{"token":"abc123"}')).toEqual({ kind: 'token', token: 'abc123' });
     expect(
       parseGitHubCredentials(
-        JSON.stringify({
-          appId: 12,
-          installationId: '34',
-          privateKey: '-----BEGIN RSA PRIVATE KEY-----\\nx',
-        }),
+        JSON.stringify({ appId: 12, installationId: '34', privateKey: pem.replaceAll('\n', '\\n') }),
       ),
-    ).toEqual({
-      kind: 'app',
-      appId: '12',
-      installationId: 34,
-      privateKey: '-----BEGIN RSA PRIVATE KEY-----\nx',
-    });
+    ).toEqual({ kind: 'app', appId: '12', installationId: 34, privateKey: pem });
   });
 
   it.each(['', '{"appId":1}', '{"nope":1}', '{not json'])('rejects %j', (secret) => {
