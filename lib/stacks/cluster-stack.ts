@@ -203,16 +203,21 @@ export class ClusterStack extends Stack {
 
   /** Least-privilege roles for the three in-cluster controllers that call AWS. */
   private addPodIdentities(agent: Addon, containerLogs: EncryptedLogGroup): void {
-    const albRole = this.podIdentityRole('AlbControllerRole', 'AWS Load Balancer Controller', {
-      AwsLoadBalancerController: albControllerPolicyDocument(),
-    });
+    const albRole = this.podIdentityRole(
+      'AlbControllerRole',
+      'AWS Load Balancer Controller',
+      'albController',
+      {
+        AwsLoadBalancerController: albControllerPolicyDocument(),
+      },
+    );
     acknowledge(
       albRole,
       wildcardFindingsOf(albControllerPolicyJson()),
       'The upstream AWS Load Balancer Controller policy (vendored verbatim) needs these wildcards: load balancers, target groups and security groups are created at run time and the write actions are scoped by the elbv2.k8s.aws/cluster tag conditions.',
     );
 
-    const fluentBitRole = this.podIdentityRole('FluentBitRole', 'Fluent Bit', {
+    const fluentBitRole = this.podIdentityRole('FluentBitRole', 'Fluent Bit', 'fluentBit', {
       WriteOwnLogGroup: new PolicyDocument({
         statements: [
           new PolicyStatement({
@@ -235,7 +240,7 @@ export class ClusterStack extends Stack {
       'Fluent Bit names a log stream per pod at run time; the wildcard covers the streams of its own log group only.',
     );
 
-    const ebsCsiRole = this.podIdentityRole('EbsCsiRole', 'EBS CSI driver', {});
+    const ebsCsiRole = this.podIdentityRole('EbsCsiRole', 'EBS CSI driver', 'ebsCsi', {});
     ebsCsiRole.addManagedPolicy(
       ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonEBSCSIDriverPolicy'),
     );
@@ -258,11 +263,27 @@ export class ClusterStack extends Stack {
     }
   }
 
-  private podIdentityRole(id: string, purpose: string, inlinePolicies: Record<string, PolicyDocument>): Role {
+  private podIdentityRole(
+    id: string,
+    purpose: string,
+    serviceAccountKey: keyof typeof POD_IDENTITY_SERVICE_ACCOUNTS,
+    inlinePolicies: Record<string, PolicyDocument>,
+  ): Role {
     // Pod Identity assumes the role with session tags (cluster, namespace, service account).
+    // Conditioning on them means no other association in the account (another cluster,
+    // namespace or service account) can use this role, even with iam:PassRole on it.
+    const { namespace, serviceAccount } = POD_IDENTITY_SERVICE_ACCOUNTS[serviceAccountKey];
     return new Role(this, id, {
       description: `Pod Identity role of the ${purpose} in ${this.cluster.clusterName}`,
-      assumedBy: new ServicePrincipal('pods.eks.amazonaws.com').withSessionTags(),
+      assumedBy: new ServicePrincipal('pods.eks.amazonaws.com')
+        .withConditions({
+          StringEquals: {
+            'aws:RequestTag/eks-cluster-arn': this.cluster.clusterArn,
+            'aws:RequestTag/kubernetes-namespace': namespace,
+            'aws:RequestTag/kubernetes-service-account': serviceAccount,
+          },
+        })
+        .withSessionTags(),
       inlinePolicies,
     });
   }

@@ -181,6 +181,40 @@ export function itBehavesLikeARegionalStage(synthesized: () => SynthesizedStage)
     });
   });
 
+  it('lets each Pod Identity role be assumed only for its own service account in this cluster', () => {
+    // Prepare
+    const { cluster } = synthesized();
+    const roles = cluster.findResources('AWS::IAM::Role');
+    const associations = resourcesOf(cluster, 'AWS::EKS::PodIdentityAssociation');
+    const clusterId = Object.keys(cluster.findResources('AWS::EKS::Cluster'))[0];
+
+    // Assess: without these session-tag conditions any Pod Identity association in the account
+    // (another cluster, namespace or service account) could be pointed at the role.
+    expect(associations).toHaveLength(Object.keys(POD_IDENTITY_SERVICE_ACCOUNTS).length);
+    for (const association of associations) {
+      const { Namespace, ServiceAccount, RoleArn } = association.Properties as {
+        Namespace: string;
+        ServiceAccount: string;
+        RoleArn: { 'Fn::GetAtt': [string, string] };
+      };
+      const trust = roles[RoleArn['Fn::GetAtt'][0]]?.Properties.AssumeRolePolicyDocument;
+      expect(trust?.Statement, `${Namespace}/${ServiceAccount}`).toEqual([
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'pods.eks.amazonaws.com' },
+          Action: ['sts:AssumeRole', 'sts:TagSession'],
+          Condition: {
+            StringEquals: {
+              'aws:RequestTag/eks-cluster-arn': { 'Fn::GetAtt': [clusterId, 'Arn'] },
+              'aws:RequestTag/kubernetes-namespace': Namespace,
+              'aws:RequestTag/kubernetes-service-account': ServiceAccount,
+            },
+          },
+        },
+      ]);
+    }
+  });
+
   it('gives the load balancer controller exactly the vendored upstream policy', () => {
     // Prepare
     const roles = resourcesOf(synthesized().cluster, 'AWS::IAM::Role');
