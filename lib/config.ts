@@ -47,7 +47,12 @@ const cidr = z
     {
       message: 'has an octet above 255',
     },
-  );
+  )
+  .refine((value) => Number(value.split('/')[1]) <= 32, { message: 'has a prefix length above 32' });
+/** A CIDR the public API endpoint may be opened to: never the whole internet. */
+const publicEndpointCidr = cidr.refine((value) => Number(value.split('/')[1]) > 0, {
+  message: 'must not be 0.0.0.0/0; name the office or VPN ranges that need the public API endpoint',
+});
 const domainName = z
   .string()
   .regex(/^(?!-)[a-z0-9-]{1,63}(\.[a-z0-9-]{1,63})+$/, 'must be a lower-case DNS name such as example.com');
@@ -101,7 +106,7 @@ const environmentSchema = z
       secretName: z.string().optional(),
     }),
     adminPrincipalArns: z.array(iamPrincipalArn).min(1),
-    publicEndpointCidrs: z.array(cidr),
+    publicEndpointCidrs: z.array(publicEndpointCidr),
     guardRoleArn: iamPrincipalArn.optional(),
     guardNamespaces: z.array(z.string().regex(/^[a-z0-9-]{1,63}$/, 'must be a namespace name')).min(1),
     fluxguardWebhookUrl: httpsUrl,

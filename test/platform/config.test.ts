@@ -156,6 +156,24 @@ describe('the platform configuration', () => {
     }
   });
 
+  it('refuses a public API endpoint open to the whole internet or a CIDR that is not one', () => {
+    const cases: Array<[string, string]> = [
+      ['0.0.0.0/0', 'environments.staging.publicEndpointCidrs.0'],
+      ['203.0.113.0/24,0.0.0.0/0', 'environments.staging.publicEndpointCidrs.1'],
+      ['203.0.113.0/33', 'environments.staging.publicEndpointCidrs.0'],
+    ];
+    for (const [cidrs, field] of cases) {
+      const error = configErrorOf(() =>
+        loadPlatformConfig((key) => (key === 'stagingPublicEndpointCidrs' ? cidrs : undefined)),
+      );
+      expect(error.field, cidrs).toBe(field);
+    }
+    expect(
+      loadPlatformConfig((key) => (key === 'stagingPublicEndpointCidrs' ? '203.0.113.0/24' : undefined))
+        .environments[0]?.publicEndpointCidrs,
+    ).toEqual(['203.0.113.0/24']);
+  });
+
   it('names the node group when its desired size lies outside min and max', () => {
     const error = configErrorOf(
       configWith((raw) => {
