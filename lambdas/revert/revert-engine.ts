@@ -158,7 +158,11 @@ export class RevertEngine {
       try {
         commit = await gh.getCommit(failing);
       } catch (error) {
-        if ((error as { status?: number }).status === 404 || (error as { status?: number }).status === 422) {
+        const status = (error as { status?: number }).status;
+        if (status === 404 || status === 422) {
+          // A 404 also means a missing repository or one the token cannot see: reading the branch
+          // tells which (and throws), so an incident is never dropped as "nothing to revert".
+          if (status === 404) await gh.getBranchHead(request.branch);
           return done('nothing-to-revert', `commit ${failing} is not in ${gh.fullName}`);
         }
         throw error;
@@ -214,19 +218,10 @@ export class RevertEngine {
       const head = headCommit.sha;
       const reverted = comparison.commits.slice(0, index + 1);
       const revertedCommits = reverted.map((c) => ({ sha: c.sha, subject: subjectOf(c.message) }));
-      const earlier = comparison.commits.slice(index + 1).find((c) => revertsCommit(c.message, failing));
-      if (earlier) {
-        return done(
-          'already-reverted',
-          `${shortSha(earlier.sha)} on ${request.branch} already reverts ${shortSha(failing)}`,
-          {
-            commitSha: earlier.sha,
-            commitUrl: earlier.htmlUrl,
-            revertedCommits,
-            attempts: attempt,
-          },
-        );
-      }
+      // Earlier reverts of the failing commit (a retry, or another Kustomization's revert of the
+      // same commit): the paths they restored are never restored again (a change relanded after
+      // them stays), and when nothing else in the scope is left to restore, the answer is theirs.
+      const earlier = comparison.commits.slice(index + 1).filter((c) => revertsCommit(c.message, failing));
       const revertOfRevert = reverted.find((c) => isFluxguardRevert(c.message));
       if (revertOfRevert) {
         return done(
@@ -260,7 +255,39 @@ export class RevertEngine {
       if (!failingDelta)
         return done('refused', `the tree of ${shortSha(failing)} is too large for GitHub to list`);
 
-      const plan = planRevert(goodTree, failingDelta, headDelta);
+      let toRestore: FileDelta = failingDelta;
+      let coveredBy: CommitInfo | undefined;
+      if (earlier.length > 0) {
+        const remaining = new Map(failingDelta);
+        for (const revert of earlier) {
+          const paths = await this.#changedPaths(revert);
+          if (!paths) {
+            return done(
+              'refused',
+              `${shortSha(revert.sha)} on ${request.branch} already reverts ${shortSha(failing)}, but what it restored is too large for GitHub to list: a human decides`,
+              { revertedCommits, attempts: attempt },
+            );
+          }
+          for (const path of paths) {
+            if (remaining.delete(path)) coveredBy ??= revert;
+          }
+        }
+        toRestore = remaining;
+      }
+      const plan = planRevert(goodTree, toRestore, headDelta);
+      if (plan.changes.length === 0 && earlier.length > 0) {
+        const revert = coveredBy ?? (earlier.at(-1) as CommitInfo);
+        return done(
+          'already-reverted',
+          `${shortSha(revert.sha)} on ${request.branch} already reverts ${shortSha(failing)}`,
+          {
+            commitSha: revert.sha,
+            commitUrl: revert.htmlUrl,
+            revertedCommits,
+            attempts: attempt,
+          },
+        );
+      }
       if (plan.changes.length === 0) {
         return done(
           'nothing-to-revert',
@@ -366,6 +393,24 @@ export class RevertEngine {
         },
       );
     }
+  }
+
+  /** Every path a (single-parent) commit changed, both sides of a rename; `undefined` when too large to list. */
+  async #changedPaths(commit: CommitInfo): Promise<string[] | undefined> {
+    const parent = commit.parents[0];
+    if (parent === undefined) return undefined;
+    const comparison = await this.#github.compare(parent, commit.sha);
+    if (comparison.status === 'ahead' && comparison.files.length < COMPARE_FILE_CAP) {
+      return comparison.files.flatMap((f) => [
+        f.filename,
+        ...(f.previous_filename ? [f.previous_filename] : []),
+      ]);
+    }
+    const [before, after] = await Promise.all([
+      this.#tree(comparison.base.treeSha),
+      this.#tree(commit.treeSha),
+    ]);
+    return before && after ? [...diffTrees(before, after, []).keys()] : undefined;
   }
 
   /** The good tree, indexed; `undefined` when GitHub truncated the listing. */

@@ -187,6 +187,51 @@ describe('a direct revert through the fake GitHub', () => {
     expect(await h.repo.revParse('refs/heads/main')).toBe(first.commitSha);
   });
 
+  it('reverts a second Kustomization hit by a commit already reverted for another, and nothing twice', async () => {
+    // Prepare: one commit breaks two Kustomizations' paths; the first incident reverts its own.
+    const INFRA = 'clusters/prod/infra';
+    h = await harness([
+      {
+        message: 'Break both',
+        files: { [`${SCOPE}/app.yaml`]: 'image: web:broken\n', [`${INFRA}/infra.yaml`]: 'ingress: broken\n' },
+      },
+    ]);
+    const [failing] = h.shas as [string];
+    const request = { branch: 'main', failing, good: h.good, incident: h.incident };
+    const apps = await h.engine.revert({ ...request, scope: [SCOPE] });
+    expect(apps.outcome).toBe('reverted');
+
+    // Act
+    const infra = await h.engine.revert({ ...request, scope: [`./${INFRA}/`] });
+    const appsAgain = await h.engine.revert({ ...request, scope: [SCOPE] });
+    const infraAgain = await h.engine.revert({ ...request, scope: [INFRA] });
+
+    // Assess
+    expect(infra.outcome).toBe('reverted');
+    await expectRevertedInGit(h.repo, { good: h.good, before: apps.commitSha as string, scope: [INFRA] });
+    expect(appsAgain).toMatchObject({ outcome: 'already-reverted', commitSha: apps.commitSha });
+    expect(infraAgain).toMatchObject({ outcome: 'already-reverted', commitSha: infra.commitSha });
+    expect(await h.repo.revParse('refs/heads/main')).toBe(infra.commitSha);
+  });
+
+  it('does not revert a change relanded after its revert when the incident is retried', async () => {
+    // Prepare
+    h = await harness([{ message: 'Break', files: { [`${SCOPE}/app.yaml`]: 'image: web:broken\n' } }]);
+    const [failing] = h.shas as [string];
+    const request = { branch: 'main', failing, good: h.good, scope: [SCOPE], incident: h.incident };
+    await h.engine.revert(request);
+    const [reland] = await h.repo.commit('main', [
+      { message: 'Reland', files: { [`${SCOPE}/app.yaml`]: 'image: web:broken\n' } },
+    ]);
+
+    // Act
+    const retry = await h.engine.revert(request);
+
+    // Assess
+    expect(retry.outcome).toBe('already-reverted');
+    expect(await h.repo.revParse('refs/heads/main')).toBe(reland);
+  });
+
   it('deletes a file the failing commit added and restores one it deleted', async () => {
     // Prepare
     h = await harness([
@@ -581,6 +626,10 @@ describe('GitHub errors', () => {
     expect(noRepo).toBeInstanceOf(GitHubNotFoundError);
     expect(noRepo.message).toMatch(/repository acme\/missing not found/);
     expect(noGood).toBeInstanceOf(GitHubNotFoundError);
+    await expect(
+      other.revert({ branch: 'main', failing, scope: [SCOPE], incident: h.incident }),
+    ).rejects.toThrow(/repository acme\/missing not found/);
+
     expect(noGood.message).toBe(`commit ${missing} not found in acme/gitops`);
   });
 });
