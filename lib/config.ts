@@ -223,7 +223,11 @@ export function rawPlatformConfig(read: ContextReader): Record<string, unknown> 
       secretName: optionalText('gitSecretName'),
     },
     guardRoleArn: optionalText('guardRoleArn'),
-    guardNamespaces: list(read('guardNamespaces') ?? 'flux-system,apps'),
+    // The namespaces gitops/ runs workloads in (apps in sre-challenge; the HelmReleases the
+    // fluxguard Alert reports on in kube-system, monitoring, logging) plus flux-system.
+    guardNamespaces: list(
+      read('guardNamespaces') ?? 'flux-system,sre-challenge,kube-system,monitoring,logging',
+    ),
     fluxguardWebhookUrl: text('fluxguardWebhookUrl'),
     owner: text('owner'),
   };

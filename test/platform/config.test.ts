@@ -96,6 +96,19 @@ describe('the platform configuration', () => {
     });
   });
 
+  it('gives the guard view access by default to every namespace the gitops tree runs workloads in', () => {
+    // Act
+    const config = loadPlatformConfig(() => undefined);
+
+    // Assess: sre-challenge holds the apps; kube-system, monitoring and logging hold the
+    // HelmReleases the fluxguard Alert reports on; flux-system holds the Flux objects.
+    for (const env of config.environments) {
+      expect([...env.guardNamespaces].sort()).toEqual(
+        ['flux-system', 'kube-system', 'logging', 'monitoring', 'sre-challenge'].sort(),
+      );
+    }
+  });
+
   it('names the field when an account id is malformed', () => {
     // Act
     const error = configErrorOf(() =>
