@@ -63,6 +63,14 @@ export class SecretsManagerKeys implements SigningKeys {
   readonly #now: () => number;
   #lastRefetch = Number.NEGATIVE_INFINITY;
   #previousAbsentUntil = Number.NEGATIVE_INFINITY;
+  /** The last `AWSCURRENT` value seen, to notice a rotation. */
+  #seenCurrent: string | undefined;
+  /**
+   * A rotation was seen since `AWSPREVIOUS` was last read: the cached `AWSPREVIOUS` (or its
+   * remembered absence) predates it, while the version that just stopped being current, the one
+   * every not-yet-updated sender still signs with, is now `AWSPREVIOUS`.
+   */
+  #previousStale = false;
 
   constructor(reader: SecretReader, secretId: string, options: SecretsManagerKeysOptions = {}) {
     this.#reader = reader;
@@ -77,11 +85,19 @@ export class SecretsManagerKeys implements SigningKeys {
     return value === undefined ? undefined : secretField(value, 'token', this.#secretId);
   }
 
+  #seen(current: string | undefined): void {
+    if (current === undefined) return;
+    if (this.#seenCurrent !== undefined && current !== this.#seenCurrent) this.#previousStale = true;
+    this.#seenCurrent = current;
+  }
+
   async #previousMatches(body: Uint8Array, signature: Signature): Promise<boolean> {
-    if (this.#now() < this.#previousAbsentUntil) return false;
+    const forceFetch = this.#previousStale;
+    if (!forceFetch && this.#now() < this.#previousAbsentUntil) return false;
+    this.#previousStale = false;
     let previous: string | undefined;
     try {
-      previous = await this.#key('AWSPREVIOUS');
+      previous = await this.#key('AWSPREVIOUS', forceFetch);
     } catch {
       // An unusable previous version must not block the current one: treat it as absent.
       previous = undefined;
@@ -95,12 +111,14 @@ export class SecretsManagerKeys implements SigningKeys {
 
   async verify(body: Uint8Array, signature: Signature): Promise<KeyVersion | undefined> {
     const current = await this.#key('AWSCURRENT');
+    this.#seen(current);
     if (current !== undefined && signatureMatches(body, signature, current)) return 'current';
     if (await this.#previousMatches(body, signature)) return 'previous';
     const now = this.#now();
     if (now - this.#lastRefetch < this.#refetchIntervalMs) return undefined;
     this.#lastRefetch = now;
     const fresh = await this.#key('AWSCURRENT', true);
+    this.#seen(fresh);
     if (fresh !== undefined && fresh !== current && signatureMatches(body, signature, fresh))
       return 'current';
     return undefined;

@@ -81,6 +81,53 @@ describe('SecretsManagerKeys', () => {
     expect(calls('AWSCURRENT')).toBe(2);
   });
 
+  it('re-reads the previous version once a rotation is seen, so senders on the old key are not rejected', async () => {
+    // Prepare: key-1 is current and key-0 previous; both get cached by a bad signature. Then the
+    // secret rotates (key-2 current, key-1 previous) and a cluster already on key-2 posts, so the
+    // current version is re-read. A cluster still on key-1 posts next.
+    sm.on(GetSecretValueCommand, { VersionStage: 'AWSCURRENT' })
+      .resolvesOnce({ SecretString: 'key-1' })
+      .resolvesOnce({ SecretString: 'key-1' })
+      .resolves({ SecretString: 'key-2' });
+    sm.on(GetSecretValueCommand, { VersionStage: 'AWSPREVIOUS' })
+      .resolvesOnce({ SecretString: 'key-0' })
+      .resolves({ SecretString: 'key-1' });
+    let clock = 0;
+    const subject = keys(() => clock);
+    await subject.verify(body, signatureWith('wrong-key'));
+    clock = 30_001;
+    const updated = await subject.verify(body, signatureWith('key-2'));
+
+    // Act
+    const lagging = await subject.verify(body, signatureWith('key-1'));
+
+    // Assess
+    expect(updated).toBe('current');
+    expect(lagging).toBe('previous');
+  });
+
+  it('re-reads a previous version remembered as absent once the first rotation is seen', async () => {
+    // Prepare: no AWSPREVIOUS yet (remembered by a bad signature), then the first rotation.
+    sm.on(GetSecretValueCommand, { VersionStage: 'AWSCURRENT' })
+      .resolvesOnce({ SecretString: 'key-1' })
+      .resolvesOnce({ SecretString: 'key-1' })
+      .resolves({ SecretString: 'key-2' });
+    sm.on(GetSecretValueCommand, { VersionStage: 'AWSPREVIOUS' })
+      .rejectsOnce(new ResourceNotFoundException({ message: 'no AWSPREVIOUS', $metadata: {} }))
+      .resolves({ SecretString: 'key-1' });
+    let clock = 0;
+    const subject = keys(() => clock);
+    await subject.verify(body, signatureWith('wrong-key'));
+    clock = 30_001;
+    await subject.verify(body, signatureWith('key-2'));
+
+    // Act
+    const lagging = await subject.verify(body, signatureWith('key-1'));
+
+    // Assess
+    expect(lagging).toBe('previous');
+  });
+
   it('re-reads at most once per interval, so a flood of bad signatures cannot hammer Secrets Manager', async () => {
     // Prepare
     stages('right-key');
