@@ -60,6 +60,14 @@ const iamPrincipalArn = z
   .string()
   .regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, 'must be an IAM role or user ARN');
 const httpsUrl = z.url({ protocol: /^https$/, error: 'must be an https:// URL' });
+/** Credentials in a URL would sit in plaintext in cdk.json, the templates and the cluster. */
+const NO_URL_CREDENTIALS = 'must not carry credentials; reference a Secret created out of band instead';
+/** The user-info part of a URL (`user:password` in `https://user:password@host/`), if any. */
+function userInfoOf(url: string): string | undefined {
+  const authority = url.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split(/[/?#]/)[0] ?? '';
+  const at = authority.lastIndexOf('@');
+  return at < 0 ? undefined : authority.slice(0, at);
+}
 
 const nodeGroupSchema = z.object({
   name: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'must be a short lower-case name'),
@@ -100,7 +108,18 @@ const environmentSchema = z
     deletionProtection: z.boolean(),
     removalPolicy: z.enum(['destroy', 'retain']),
     git: z.object({
-      url: z.string().regex(/^(https:\/\/|ssh:\/\/)\S+$/, 'must be an https:// or ssh:// Git URL'),
+      url: z
+        .string()
+        .regex(/^(https:\/\/|ssh:\/\/)\S+$/, 'must be an https:// or ssh:// Git URL')
+        .refine(
+          (url) => {
+            // An SSH user name (ssh://git@host/...) is no secret; any https user info, or an
+            // ssh password, is (GitHub accepts a token as the user name alone).
+            const userInfo = userInfoOf(url);
+            return userInfo === undefined || (url.startsWith('ssh://') && !userInfo.includes(':'));
+          },
+          { message: NO_URL_CREDENTIALS },
+        ),
       branch: z.string().regex(/^[\w./-]+$/, 'must be a Git branch name'),
       /** Name of a Secret in flux-system with Git credentials, created out of band; none for public repos. */
       secretName: z.string().optional(),
@@ -109,7 +128,9 @@ const environmentSchema = z
     publicEndpointCidrs: z.array(publicEndpointCidr),
     guardRoleArn: iamPrincipalArn.optional(),
     guardNamespaces: z.array(z.string().regex(/^[a-z0-9-]{1,63}$/, 'must be a namespace name')).min(1),
-    fluxguardWebhookUrl: httpsUrl,
+    fluxguardWebhookUrl: httpsUrl.refine((url) => userInfoOf(url) === undefined, {
+      message: NO_URL_CREDENTIALS,
+    }),
     owner: z.string().min(1),
   })
   .superRefine((env, ctx) => {

@@ -187,6 +187,30 @@ describe('the platform configuration', () => {
     ).toEqual(['203.0.113.0/24']);
   });
 
+  it('refuses credentials in the Git or webhook URL, which would land in plaintext in cdk.json and the templates', () => {
+    const cases: Array<[Record<string, string>, string]> = [
+      [
+        { gitRepositoryUrl: 'https://x-access-token:ghp_example@github.com/acme/repo' },
+        'environments.staging.git.url',
+      ],
+      [{ gitRepositoryUrl: 'https://ghp_example@github.com/acme/repo' }, 'environments.staging.git.url'],
+      [{ gitRepositoryUrl: 'ssh://git:secret@github.com/acme/repo' }, 'environments.staging.git.url'],
+      [
+        { fluxguardWebhookUrl: 'https://user:secret@hooks.example.com/' },
+        'environments.staging.fluxguardWebhookUrl',
+      ],
+    ];
+    for (const [context, field] of cases) {
+      const error = configErrorOf(() => loadPlatformConfig((key) => context[key]));
+      expect(error.field, JSON.stringify(context)).toBe(field);
+    }
+    // An SSH user name is no credential.
+    const ssh = loadPlatformConfig((key) =>
+      key === 'gitRepositoryUrl' ? 'ssh://git@github.com/acme/repo' : undefined,
+    );
+    expect(ssh.environments[0]?.git.url).toBe('ssh://git@github.com/acme/repo');
+  });
+
   it('names the node group when its desired size lies outside min and max', () => {
     const error = configErrorOf(
       configWith((raw) => {

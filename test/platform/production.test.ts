@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GUARD_KUBERNETES_GROUP } from '../../lib/stacks/cluster-stack.js';
-import { itBehavesLikeARegionalStage } from './every-stage.js';
+import { fluxManifests, itBehavesLikeARegionalStage } from './every-stage.js';
 import { resourcesOf, type SynthesizedStage, synthesizeStage } from './synth.js';
 
 const GUARD_ROLE = 'arn:aws:iam::222222222222:role/fluxguard-incident-worker';
@@ -13,6 +13,7 @@ describe('the production us-east-1 stage', () => {
     synthesized = synthesizeStage('production', 'us-east-1', {
       guardRoleArn: GUARD_ROLE,
       guardNamespaces: 'flux-system,apps',
+      gitSecretName: 'flux-git-auth',
     });
   });
 
@@ -58,6 +59,17 @@ describe('the production us-east-1 stage', () => {
     }
     storage.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
     cluster.hasResource('AWS::EKS::Cluster', { DeletionPolicy: 'Retain' });
+  });
+
+  it('authenticates the GitRepository with a Secret created out of band, referenced by name only', () => {
+    // Prepare
+    const manifests = fluxManifests(synthesized);
+
+    // Assess: CDK carries the Secret's name, never its data.
+    expect(manifests.find((m) => m.kind === 'GitRepository')?.spec).toMatchObject({
+      secretRef: { name: 'flux-git-auth' },
+    });
+    expect(manifests.some((m) => m.kind === 'Secret')).toBe(false);
   });
 
   it('maps the guard role to the fluxguard-guard group with view access to the watched namespaces only', () => {
