@@ -31,12 +31,14 @@ export function createWebhookHandler({
   metrics,
 }: WebhookHandlerOptions): MiddyfiedHandler<unknown, WebhookResult, Error, Context> {
   const resolve = typeof deps === 'function' ? deps : () => deps;
+  // `logEvent: false` overrides POWERTOOLS_LOGGER_LOG_EVENT, which would log every request's
+  // X-Signature and body, rejected or not.
   const handler = middy<unknown, WebhookResult, Error, Context>(async (event: unknown) => {
     const request = toWebhookRequest(event);
     const outcome = await processWebhook(request, resolve());
     observeOutcome(outcome, request, metrics ? { logger, metrics } : { logger });
     return toWebhookResult(request.shape, outcome.answer);
-  }).use(injectLambdaContext(logger, { resetKeys: true }));
+  }).use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }));
   if (metrics) handler.use(logMetrics(metrics));
   return handler.use(jsonErrorAnswer(metrics ? { logger, metrics } : { logger }));
 }

@@ -496,6 +496,40 @@ describe('the flux-webhook Lambda', () => {
     expect(logs).not.toContain(TEST_KEY);
   });
 
+  it('never logs the invocation event, even with POWERTOOLS_LOGGER_LOG_EVENT=true', async () => {
+    // Prepare: the switch is read when the Logger is built.
+    const secretBody = Buffer.from(good.toString().replace('webapp', 'canary-do-not-log'));
+    const wrong = signBody(secretBody, 'wrong-key');
+    const { createWebhookHandler } = await import('../../lambdas/flux-webhook/handler.js');
+    const { StaticKeys } = await import('../../lambdas/flux-webhook/keys.js');
+    const { Logger } = await import('@aws-lambda-powertools/logger');
+    process.env.POWERTOOLS_LOGGER_LOG_EVENT = 'true';
+    let logger: InstanceType<typeof Logger>;
+    try {
+      logger = new Logger({ serviceName: 'test' });
+    } finally {
+      delete process.env.POWERTOOLS_LOGGER_LOG_EVENT;
+    }
+    const verbose = createWebhookHandler({
+      deps: { keys: new StaticKeys([TEST_KEY]), queue: { send: async () => ({}) }, maxBodyBytes: 131_072 },
+      logger,
+    });
+    const event = functionUrlEvent({
+      body: secretBody,
+      headers: { ...fluxHeaders(secretBody), 'x-signature': wrong },
+    });
+
+    // Act
+    const result = (await verbose(event, lambdaContext())) as Result;
+
+    // Assess
+    expect(result.statusCode).toBe(401);
+    const logs = output.text();
+    expect(logs).toMatch(/webhook request rejected/);
+    expect(logs).not.toContain('canary-do-not-log');
+    expect(logs).not.toContain(wrong.slice(7));
+  });
+
   it('logs the cluster and object as keys, and counts outcomes by reason', async () => {
     // Prepare
     const events = [
