@@ -122,7 +122,8 @@ export function toGitHubError(error: unknown, fullName: string, context: CallCon
     );
   }
   if (
-    /protected branch|protected ref/i.test(detail) &&
+    // Classic branch protection, and repository rulesets ("Repository rule violations found").
+    /protected branch|protected ref|repository rule violation/i.test(detail) &&
     (status === 403 || status === 422 || status === 409)
   ) {
     return new ProtectedBranchError(`${fullName}: ${context.action} refused: ${detail}`, status, options);

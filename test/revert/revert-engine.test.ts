@@ -544,6 +544,37 @@ describe('pull requests', () => {
     expect(result.reason).toMatch(/protected/);
     expect(noFallback.outcome).toBe('refused');
   });
+
+  it('falls back to a pull request when a repository ruleset refuses the update', async () => {
+    // Prepare
+    h = await harness([{ message: 'Break', files: { [`${SCOPE}/app.yaml`]: 'image: web:broken\n' } }]);
+    const [failing] = h.shas as [string];
+    h.fake.fail({
+      method: 'PATCH',
+      path: /\/git\/refs\//,
+      status: 422,
+      body: {
+        message: 'Repository rule violations found\n\nChanges must be made through a pull request.\n\n',
+        status: '422',
+      },
+    });
+
+    // Act
+    const result = await h.engine.revert({
+      branch: 'main',
+      failing,
+      good: h.good,
+      scope: [SCOPE],
+      incident: h.incident,
+    });
+
+    // Assess
+    expect(result.outcome).toBe('pull-request-opened');
+    expect(h.fake.pulls).toHaveLength(1);
+    expect(await h.repo.revParse('refs/heads/main')).toBe(failing);
+    const prHead = await h.repo.revParse(`refs/heads/${result.pullRequestBranch}`);
+    expect(await h.repo.diffNames(h.good, prHead, [SCOPE])).toEqual([]);
+  });
 });
 
 describe('GitHub errors', () => {
