@@ -56,14 +56,15 @@ export interface RevertPlan {
  * `[]`; paths nested under another scope path are dropped.
  */
 export function normaliseScope(paths: readonly string[]): string[] {
-  const cleaned = paths.map((p) =>
-    p
-      .trim()
-      .replace(/\\/g, '/')
-      .split('/')
-      .filter((part) => part !== '' && part !== '.')
-      .join('/'),
-  );
+  // `..` is resolved and clamped at the root, as Flux joins `spec.path` to the source root.
+  const cleaned = paths.map((p) => {
+    const parts: string[] = [];
+    for (const part of p.trim().replace(/\\/g, '/').split('/')) {
+      if (part === '..') parts.pop();
+      else if (part !== '' && part !== '.') parts.push(part);
+    }
+    return parts.join('/');
+  });
   if (cleaned.length === 0 || cleaned.includes('')) return [];
   const unique = [...new Set(cleaned)].sort();
   return unique.filter((p) => !unique.some((other) => other !== p && p.startsWith(`${other}/`)));

@@ -119,6 +119,13 @@ describe('planning', () => {
     // Act + Assess
     expect(normaliseScope(['./apps/prod/', 'apps/prod/web', 'infra'])).toEqual(['apps/prod', 'infra']);
     expect(normaliseScope(['./'])).toEqual([]);
+    expect(normaliseScope(['./clusters/staging/../prod/apps', 'apps-extra', 'apps'])).toEqual([
+      'apps',
+      'apps-extra',
+      'clusters/prod/apps',
+    ]);
+    expect(normaliseScope(['../apps/.'])).toEqual(['apps']);
+    expect(normaliseScope(['apps/..'])).toEqual([]);
     expect(normaliseScope([])).toEqual([]);
   });
 
