@@ -327,6 +327,21 @@ export class RevertEngine {
         if (!(await gh.createBranch(prBranch, commit.sha))) {
           const existing = await gh.findOpenPullRequest(prBranch, request.branch);
           if (existing) {
+            // The branch is named after the failing commit only: the open pull request may be
+            // another Kustomization's revert of the same commit, which does not restore this scope.
+            const theirs = await this.#tree(await gh.getBranchHead(prBranch));
+            const missing = plan.changes
+              .filter((c) =>
+                c.sha === null ? theirs?.has(c.path) !== false : theirs?.get(c.path)?.sha !== c.sha,
+              )
+              .map((c) => c.path);
+            if (missing.length > 0) {
+              return done(
+                'refused',
+                `${why}, but pull request #${existing.number} from ${prBranch} does not restore ${missing.join(', ')}: a human decides`,
+                common,
+              );
+            }
             return done('pull-request-opened', `${why}; pull request #${existing.number} was already open`, {
               ...common,
               pullRequestUrl: existing.url,

@@ -545,6 +545,39 @@ describe('pull requests', () => {
     expect(noFallback.outcome).toBe('refused');
   });
 
+  it('does not pass off the open pull request of another Kustomization as its own', async () => {
+    // Prepare: one commit breaks two Kustomizations on a protected branch; the first opens a PR.
+    const INFRA = 'clusters/prod/infra';
+    h = await harness(
+      [
+        {
+          message: 'Break both',
+          files: {
+            [`${SCOPE}/app.yaml`]: 'image: web:broken\n',
+            [`${INFRA}/infra.yaml`]: 'ingress: broken\n',
+          },
+        },
+      ],
+      { protectedBranches: ['main'] },
+    );
+    const [failing] = h.shas as [string];
+    const request = { branch: 'main', failing, good: h.good, incident: h.incident };
+    const apps = await h.engine.revert({ ...request, scope: [SCOPE] });
+    const appsPrHead = await h.repo.revParse(`refs/heads/${apps.pullRequestBranch}`);
+
+    // Act
+    const appsAgain = await h.engine.revert({ ...request, scope: [SCOPE] });
+    const infra = await h.engine.revert({ ...request, scope: [INFRA] });
+
+    // Assess
+    expect(apps).toMatchObject({ outcome: 'pull-request-opened', pullRequestNumber: 1 });
+    expect(appsAgain).toMatchObject({ outcome: 'pull-request-opened', pullRequestNumber: 1 });
+    expect(infra.outcome).toBe('refused');
+    expect(infra.reason).toMatch(/pull request #1 .* does not restore clusters\/prod\/infra\/infra\.yaml/);
+    expect(await h.repo.revParse(`refs/heads/${apps.pullRequestBranch}`)).toBe(appsPrHead);
+    expect(await h.repo.revParse('refs/heads/main')).toBe(failing);
+  });
+
   it('falls back to a pull request when a repository ruleset refuses the update', async () => {
     // Prepare
     h = await harness([{ message: 'Break', files: { [`${SCOPE}/app.yaml`]: 'image: web:broken\n' } }]);
