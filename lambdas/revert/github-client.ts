@@ -218,13 +218,7 @@ export class OctokitGitHub implements GitHubGitApi {
       this.#read(`read commit ${sha}`, `commit ${sha} not found in ${this.fullName}`),
       async () => {
         const { data } = await this.#octokit.rest.git.getCommit({ ...this.#repo, commit_sha: sha });
-        return {
-          sha: data.sha,
-          message: data.message,
-          treeSha: data.tree.sha,
-          parents: data.parents.map((p) => p.sha),
-          htmlUrl: data.html_url,
-        };
+        return commitInfoOf(data);
       },
     );
   }
@@ -309,13 +303,7 @@ export class OctokitGitHub implements GitHubGitApi {
         tree,
         parents: [...parents],
       });
-      return {
-        sha: data.sha,
-        message: data.message,
-        treeSha: data.tree.sha,
-        parents: data.parents.map((p) => p.sha),
-        htmlUrl: data.html_url,
-      };
+      return commitInfoOf(data);
     });
   }
 
@@ -370,4 +358,21 @@ export class OctokitGitHub implements GitHubGitApi {
       return { number: data.number, url: data.html_url };
     });
   }
+}
+
+/** The fields of a Git Data API commit (get or create) that the engine uses. */
+function commitInfoOf(data: {
+  sha: string;
+  message: string;
+  tree: { sha: string };
+  parents: { sha: string }[];
+  html_url: string;
+}): CommitInfo {
+  return {
+    sha: data.sha,
+    message: data.message,
+    treeSha: data.tree.sha,
+    parents: data.parents.map((p) => p.sha),
+    htmlUrl: data.html_url,
+  };
 }
