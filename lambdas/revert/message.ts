@@ -85,14 +85,26 @@ export function revertBody(input: RevertMessageInput): string {
   return [why, facts.join('\n'), commits.join('\n'), ...conflicts].join('\n\n');
 }
 
+/** The trailer paragraph: `Fluxguard-Revert-Of: <sha>` per reverted commit, then `Fluxguard-Incident: <id>`. */
+function trailerParagraph(input: RevertMessageInput): string {
+  return [
+    ...input.commits.map((c) => `${REVERT_OF_TRAILER}: ${c.sha}`),
+    `${INCIDENT_TRAILER}: ${oneLine(input.incident.id, 200)}`,
+  ].join('\n');
+}
+
 /**
  * The full commit message: subject, body, and the trailers `Fluxguard-Revert-Of: <sha>` (one per
  * reverted commit) and `Fluxguard-Incident: <id>` as its last paragraph.
  */
 export function formatRevertMessage(input: RevertMessageInput): string {
-  const trailers = [
-    ...input.commits.map((c) => `${REVERT_OF_TRAILER}: ${c.sha}`),
-    `${INCIDENT_TRAILER}: ${oneLine(input.incident.id, 200)}`,
-  ];
-  return `${revertSubject(input.commits, input.good)}\n\n${revertBody(input)}\n\n${trailers.join('\n')}\n`;
+  return `${revertSubject(input.commits, input.good)}\n\n${revertBody(input)}\n\n${trailerParagraph(input)}\n`;
+}
+
+/**
+ * The pull request description: the body with the same trailers last, so a squash merge that uses
+ * the description as its message still carries `Fluxguard-Revert-Of` and the loop guard holds.
+ */
+export function pullRequestBody(input: RevertMessageInput): string {
+  return `${revertBody(input)}\n\n${trailerParagraph(input)}\n`;
 }

@@ -4,7 +4,7 @@ import {
   type CommitSummary,
   formatRevertMessage,
   type IncidentContext,
-  revertBody,
+  pullRequestBody,
   revertSubject,
   shortSha,
   subjectOf,
@@ -353,7 +353,7 @@ export class RevertEngine {
         }
         const pr = await gh.createPullRequest({
           title: revertSubject(revertedCommits, good as string),
-          body: revertBody(messageInput),
+          body: pullRequestBody(messageInput),
           head: prBranch,
           base: request.branch,
         });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RepositoryUrlError } from '../../lambdas/revert/errors.js';
-import { formatRevertMessage, revertSubject } from '../../lambdas/revert/message.js';
+import { formatRevertMessage, pullRequestBody, revertSubject } from '../../lambdas/revert/message.js';
 import {
   deltaFromCompare,
   diffTrees,
@@ -15,6 +15,7 @@ import { fixtureJson } from '../support/fixtures.js';
 
 const A = 'a'.repeat(40);
 const B = 'b'.repeat(40);
+const C = 'c'.repeat(40);
 
 describe('parseRepositoryUrl', () => {
   it.each([
@@ -104,6 +105,29 @@ describe('formatRevertMessage', () => {
     expect(revertSubject([input.commits[0] as never, input.commits[0] as never], B)).toBe(
       `Revert 2 commits to ${B.slice(0, 7)}`,
     );
+  });
+});
+
+describe('pullRequestBody', () => {
+  it('ends with the same trailers as the commit, so a squash merge keeps the loop guard', () => {
+    // Prepare
+    const input = {
+      commits: [
+        { sha: A, subject: 'Bump web' },
+        { sha: B, subject: 'Bump api' },
+      ],
+      good: C,
+      scope: ['apps/prod'],
+      incident: { id: 'INC-8' },
+    };
+
+    // Act
+    const body = pullRequestBody(input);
+
+    // Assess
+    expect(body).not.toMatch(/^Revert /);
+    expect(parseTrailers(body)).toEqual(parseTrailers(formatRevertMessage(input)));
+    expect(revertsCommit(body, A) && revertsCommit(body, B)).toBe(true);
   });
 });
 
