@@ -243,7 +243,6 @@ export function rawPlatformConfig(read: ContextReader): Record<string, unknown> 
       branch: text('gitBranch'),
       secretName: optionalText('gitSecretName'),
     },
-    guardRoleArn: optionalText('guardRoleArn'),
     // The namespaces gitops/ runs workloads in (apps in sre-challenge; the HelmReleases the
     // fluxguard Alert reports on in kube-system, monitoring, logging) plus flux-system.
     guardNamespaces: list(
@@ -266,6 +265,8 @@ export function rawPlatformConfig(read: ContextReader): Record<string, unknown> 
     hostedZone: { id: text(`${env}HostedZoneId`), create: flag(read(`${env}CreateHostedZone`)) },
     adminPrincipalArns: list(text(`${env}AdminPrincipalArns`)),
     publicEndpointCidrs: list(read(`${env}PublicEndpointCidrs`) ?? ''),
+    // One role per environment: staging and production live in different accounts.
+    guardRoleArn: optionalText(`${env}GuardRoleArn`),
     ...shared,
   });
   return {

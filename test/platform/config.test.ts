@@ -109,6 +109,20 @@ describe('the platform configuration', () => {
     }
   });
 
+  it('gives each environment its own guard role, so one role never reaches both clusters', () => {
+    // Prepare
+    const role = 'arn:aws:iam::222222222222:role/fluxguard-incident-worker';
+
+    // Act
+    const [staging, production] = loadPlatformConfig((key) =>
+      key === 'productionGuardRoleArn' ? role : undefined,
+    ).environments;
+
+    // Assess
+    expect(production?.guardRoleArn).toBe(role);
+    expect(staging?.guardRoleArn).toBeUndefined();
+  });
+
   it('names the field when an account id is malformed', () => {
     // Act
     const error = configErrorOf(() =>

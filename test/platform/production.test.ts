@@ -11,7 +11,7 @@ describe('the production us-east-1 stage', () => {
   beforeAll(() => {
     // Prepare: production with the guard's read-only role configured.
     synthesized = synthesizeStage('production', 'us-east-1', {
-      guardRoleArn: GUARD_ROLE,
+      productionGuardRoleArn: GUARD_ROLE,
       guardNamespaces: 'flux-system,apps',
       gitSecretName: 'flux-git-auth',
     });
