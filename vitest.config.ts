@@ -9,6 +9,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     env: { CDK_VALIDATION: 'false' },
+    reporters: ['default', './test/support/plain-summary-reporter.ts'],
     coverage: {
       provider: 'v8',
       include: ['lib/**/*.ts', 'lambdas/**/*.ts', 'cli/**/*.ts', 'bin/**/*.ts'],
