@@ -12,7 +12,7 @@ export default defineConfig({
     reporters: ['default', './test/support/plain-summary-reporter.ts'],
     coverage: {
       provider: 'v8',
-      include: ['lib/**/*.ts', 'lambdas/**/*.ts', 'cli/**/*.ts', 'bin/**/*.ts'],
+      include: ['lib/**/*.ts', 'lambdas/**/*.ts', 'sandbox/**/*.ts', 'cli/**/*.ts', 'bin/**/*.ts'],
       reporter: ['text-summary', 'html'],
       reportsDirectory: 'coverage',
     },

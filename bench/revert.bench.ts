@@ -8,9 +8,9 @@ import { OctokitGitHub } from '../lambdas/revert/github-client.js';
 import { createGitHubOctokit } from '../lambdas/revert/octokit.js';
 import { WritePacer } from '../lambdas/revert/rate-limits.js';
 import { RevertEngine } from '../lambdas/revert/revert-engine.js';
-import { FakeGitHub } from '../test/revert/support/fake-github.js';
-import { type CommitSpec, GitRepo } from '../test/revert/support/git-repo.js';
-import { INITIAL, SCOPE } from '../test/revert/support/harness.js';
+import { FakeGitHub } from '../sandbox/github/fake-github.js';
+import { type CommitSpec, GitRepo } from '../sandbox/github/git-repo.js';
+import { INITIAL, SCOPE } from '../test/lambdas/revert/support/harness.js';
 
 const LATENCY_MS = 50;
 const RUNS = 10;

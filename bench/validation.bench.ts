@@ -20,9 +20,9 @@ import { fileURLToPath } from 'node:url';
 import { KubeConfig } from '@kubernetes/client-node';
 import { KubeReader } from '../lambdas/cluster/kube-reader.js';
 import { validateRollout } from '../lambdas/cluster/validation/validate.js';
-import type { SeenRequest } from '../test/cluster/support/fake-kube-api.js';
-import { startFakeKubeApiProcess } from '../test/cluster/support/fake-kube-api-process.js';
-import { app, gitRepository, kustomization } from '../test/cluster/support/objects.js';
+import type { SeenRequest } from '../sandbox/kube-api/fake-kube-api.js';
+import { startFakeKubeApiProcess } from '../sandbox/kube-api/fake-kube-api-process.js';
+import { app, gitRepository, kustomization } from '../sandbox/kube-api/objects.js';
 
 const DELAY_MS = 50;
 const WORKLOADS = 50;

@@ -17,10 +17,10 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import { BUNDLE_FILE, bundleLambda, bundleSizes } from '../lambdas/bundle.js';
-import { createWebhookHandler } from '../lambdas/flux-webhook/handler.js';
-import { SecretsManagerKeys } from '../lambdas/flux-webhook/keys.js';
-import { SecretReader } from '../lambdas/shared/secrets.js';
+import { SecretReader } from '../lambdas/aws/secrets.js';
+import { createWebhookHandler } from '../lambdas/functions/flux-webhook/handler.js';
+import { SecretsManagerKeys } from '../lambdas/webhook/keys.js';
+import { BUNDLE_FILE, bundleLambda, bundleSizes } from '../lib/bundling.js';
 import {
   FLUX_FIXTURES,
   fluxHeaders,
@@ -28,7 +28,7 @@ import {
   SHAPES,
   TEST_KEY,
   wireBody,
-} from '../test/flux-webhook/support.js';
+} from '../test/support/webhook-requests.js';
 
 const REQUESTS = 10_000;
 const WARMUP = 1_000;
@@ -120,7 +120,7 @@ const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const loadBefore = loadavg()[0] ?? 0;
 const { wall: timing, cpu } = await handlerTimes();
 const outdir = mkdtempSync(join(tmpdir(), 'fluxguard-webhook-bench-'));
-const entry = fileURLToPath(new URL('../lambdas/flux-webhook/index.ts', import.meta.url));
+const entry = fileURLToPath(new URL('../lambdas/functions/flux-webhook/index.ts', import.meta.url));
 const sizes = bundleSizes(await bundleLambda(entry, outdir));
 const bundle = join(outdir, BUNDLE_FILE);
 const bytes = sizes.total;
@@ -143,7 +143,7 @@ const section = [
   `| handler time per request, p99 | < 2 ms | ${fmt(timing.p99)} | ${verdict(timing.p99 < 2)} |`,
   `| handler time per request, mean / max | | ${fmt(timing.mean)} / ${fmt(timing.max)} | |`,
   `| handler CPU time per request (process user+system), p50 / p99 | | ${fmt(cpu.p50)} / ${fmt(cpu.p99)} | |`,
-  `| bundle (esbuild, ESM, minified, split, \`lambdas/bundle.ts\`), all ${sizes.files} files | < 500 KB | ${kb(bytes)} (${kb(gzipped)} gzip) | ${verdict(bytes < 500 * 1024)} |`,
+  `| bundle (esbuild, ESM, minified, split, \`lib/bundling.ts\`), all ${sizes.files} files | < 500 KB | ${kb(bytes)} (${kb(gzipped)} gzip) | ${verdict(bytes < 500 * 1024)} |`,
   `| bundle, files loaded by the import (index.mjs and its static chunks) | | ${kb(sizes.initial)} | |`,
   `| cold import of the bundle, median of ${COLD_RUNS} fresh processes | < 120 ms | ${fmt(coldMedian)} (min ${fmt(cold[0] ?? 0)}, max ${fmt(cold[cold.length - 1] ?? 0)}) | ${verdict(coldMedian < 120)} |`,
   '',

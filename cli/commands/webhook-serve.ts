@@ -60,10 +60,10 @@ export const webhookServeCommand: Command = {
     const [{ Logger }, { maxBodyBytes, ConfigError }, keysModule, queueModule, { startWebhookServer }] =
       await Promise.all([
         import('@aws-lambda-powertools/logger'),
-        import('../../lambdas/flux-webhook/config.js'),
-        import('../../lambdas/flux-webhook/keys.js'),
-        import('../../lambdas/flux-webhook/queue.js'),
-        import('./webhook-server.js'),
+        import('../../lambdas/functions/flux-webhook/config.js'),
+        import('../../lambdas/webhook/keys.js'),
+        import('../../lambdas/incidents/queue.js'),
+        import('../local-webhook-server.js'),
       ]);
     let maxBytes: number;
     try {
@@ -73,12 +73,12 @@ export const webhookServeCommand: Command = {
       throw error;
     }
 
-    let keys: import('../../lambdas/flux-webhook/keys.js').SigningKeys;
+    let keys: import('../../lambdas/webhook/keys.js').SigningKeys;
     if (key !== undefined) {
       keys = new keysModule.StaticKeys([key]);
     } else {
       const [{ SecretReader }, { SecretsManagerClient }] = await Promise.all([
-        import('../../lambdas/shared/secrets.js'),
+        import('../../lambdas/aws/secrets.js'),
         import('@aws-sdk/client-secrets-manager'),
       ]);
       keys = new keysModule.SecretsManagerKeys(
@@ -87,7 +87,7 @@ export const webhookServeCommand: Command = {
       );
     }
     const queueUrl = io.env.INCIDENT_QUEUE_URL?.trim();
-    let queue: import('../../lambdas/flux-webhook/queue.js').IncidentQueue;
+    let queue: import('../../lambdas/incidents/queue.js').IncidentQueue;
     if (queueUrl) {
       const { SQSClient } = await import('@aws-sdk/client-sqs');
       queue = new queueModule.SqsIncidentQueue(new SQSClient(queueModule.sqsClientConfig(io.env)), queueUrl);

@@ -61,8 +61,8 @@ export const webhookSignCommand: Command = {
     }
     const bodyOut = stringOption(values, 'body-out');
     if (bodyOut !== undefined && !values.compact) throw new UsageError('--body-out needs --compact');
-    const { signBody } = await import('../../lambdas/flux-webhook/signature.js');
-    const { goJsonStringify } = await import('../../lambdas/shared/go-json.js');
+    const { signBody } = await import('../../lambdas/webhook/signature.js');
+    const { goJsonStringify } = await import('../../lambdas/flux/go-json.js');
     let body: Buffer;
     try {
       body = await readInput(positionals[0] ?? '-');

@@ -27,7 +27,7 @@ export {
 export type { DaemonSet, Deployment, Pod, ReplicaSet, Service, StatefulSet, Wire } from './kube-objects.js';
 export { type ClusterReader, KubeReader, type KubeReaderOptions } from './kube-reader.js';
 export { type LayerReport, SUMMARY_MAX_CHARS, type ValidationReport, type WorkloadReport } from './report.js';
-export { HEALTH_ANNOTATIONS } from './validation/http.js';
+export { HEALTH_ANNOTATIONS } from './validation/health.js';
 export type { Evidence, Layer, Observed, Verdict } from './validation/types.js';
 export {
   DEFAULT_CHECKS,

@@ -1,6 +1,6 @@
 import { createAppAuth } from '@octokit/auth-app';
 import type { OctokitOptions } from '@octokit/core';
-import { secretField } from '../shared/secrets.js';
+import { secretField } from '../aws/secrets.js';
 import { GitHubCredentialsError } from './errors.js';
 
 /** A personal access token or an installation token, used as is. */

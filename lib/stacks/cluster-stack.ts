@@ -27,7 +27,6 @@ import { ManagedPolicy, PolicyDocument, PolicyStatement, Role, ServicePrincipal 
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { albControllerPolicyDocument, albControllerPolicyJson } from '../alb-controller-policy.js';
 import type { NodeGroupConfig } from '../config.js';
 import { EncryptedLogGroup } from '../constructs/encrypted-log-group.js';
 import {
@@ -37,6 +36,7 @@ import {
   wildcardFindingsOf,
   wildcardResourceFinding,
 } from '../nag.js';
+import { albControllerPolicyDocument, albControllerPolicyJson } from '../policies/alb-controller.js';
 import {
   clusterName,
   containerLogGroupName,

@@ -13,7 +13,7 @@ import type { Pod, ReplicaSet, Service } from '../kube-objects.js';
 import type { ClusterReader, NamespaceSnapshot } from '../kube-reader.js';
 import { formatSummary, type LayerReport, type ValidationReport, type WorkloadReport } from '../report.js';
 import { confirm } from './confirm.js';
-import { assessProbe, healthTargets } from './http.js';
+import { assessProbe, healthTargets } from './health.js';
 import { assessPods } from './pods.js';
 import { assessRollout, type Workload } from './rollout.js';
 import {

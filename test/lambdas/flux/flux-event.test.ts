@@ -1,0 +1,251 @@
+import { describe, expect, it } from 'vitest';
+import { classify } from '../../../lambdas/flux/classification.js';
+import {
+  bareMetadata,
+  type FluxEvent,
+  FluxEventSchema,
+  normalizeFluxEvent,
+} from '../../../lambdas/flux/flux-event.js';
+import { goJsonStringify } from '../../../lambdas/flux/go-json.js';
+import {
+  buildFluxQueueMessage,
+  FluxQueueMessageSchema,
+  messageGroupId,
+  serializeFluxQueueMessage,
+} from '../../../lambdas/incidents/flux-message.js';
+import { fixtureJson } from '../../support/fixtures.js';
+
+const healthCheckFailed = () => fixtureJson<FluxEvent>('flux-events/kustomization-healthcheck-failed.json');
+
+describe('FluxEventSchema', () => {
+  it('keeps unknown fields, so a newer Flux does not break the receiver', () => {
+    // Prepare
+    const event = { ...healthCheckFailed(), futureField: { nested: true } };
+
+    // Act
+    const parsed = FluxEventSchema.parse(event);
+
+    // Assess
+    expect(parsed).toMatchObject({ futureField: { nested: true } });
+  });
+
+  it('accepts an event without metadata, as image automation may send', () => {
+    // Prepare
+    const { metadata: _metadata, ...event } = healthCheckFailed();
+
+    // Act
+    const result = FluxEventSchema.safeParse(event);
+
+    // Assess
+    expect(result.success).toBe(true);
+  });
+
+  it.each([
+    ['no involvedObject', { involvedObject: undefined }],
+    ['a severity Flux never sends', { severity: 'warning' }],
+    ['a numeric reason', { reason: 42 }],
+    ['a metadata value that is not a string', { metadata: { revision: 1 } }],
+    ['an involvedObject without a name', { involvedObject: { kind: 'Kustomization', namespace: 'apps' } }],
+  ])('rejects an event with %s', (_label, change) => {
+    // Prepare
+    const event = { ...healthCheckFailed(), ...change };
+
+    // Act
+    const result = FluxEventSchema.safeParse(event);
+
+    // Assess
+    expect(result.success).toBe(false);
+  });
+});
+
+describe('bareMetadata', () => {
+  it('strips Flux group prefixes and lets a bare key win over a prefixed one', () => {
+    // Prepare
+    const metadata = {
+      'kustomize.toolkit.fluxcd.io/revision': 'main/old',
+      revision: 'main@sha1:731f7eaddfb6af01cb2173e18f0f75b0ba780ef1',
+      'event.toolkit.fluxcd.io/team': 'payments',
+      'helm.toolkit.fluxcd.io/app-version': '6.5.4',
+      'example.com/other': 'kept as is',
+    };
+
+    // Act
+    const bare = bareMetadata(metadata);
+
+    // Assess
+    expect(bare).toEqual({
+      revision: 'main@sha1:731f7eaddfb6af01cb2173e18f0f75b0ba780ef1',
+      team: 'payments',
+      'app-version': '6.5.4',
+      'example.com/other': 'kept as is',
+    });
+  });
+});
+
+describe('normalizeFluxEvent', () => {
+  it('lifts the object, cluster and parsed revision out of a Kustomization event', () => {
+    // Prepare
+    const event = FluxEventSchema.parse(healthCheckFailed());
+
+    // Act
+    const normalized = normalizeFluxEvent(event, { defaultCluster: 'ignored-because-metadata-has-one' });
+
+    // Assess
+    expect(normalized).toMatchObject({
+      cluster: 'prod-eu-west-1',
+      namespace: 'apps',
+      kind: 'Kustomization',
+      name: 'webapp',
+      reason: 'HealthCheckFailed',
+      severity: 'error',
+      timestamp: '2026-08-10T09:25:03Z',
+      revision: { type: 'git', branch: 'main', sha: '9c1e0e7d3b5f4a2c8e6d1b0a9f8e7d6c5b4a3f21' },
+      metadata: { env: 'production' },
+    });
+  });
+
+  it('reads a prefixed revision key, as the older Flux docs show it', () => {
+    // Prepare
+    const event = FluxEventSchema.parse({
+      ...healthCheckFailed(),
+      metadata: { 'kustomize.toolkit.fluxcd.io/revision': 'main/9c1e0e7d3b5f4a2c8e6d1b0a9f8e7d6c5b4a3f21' },
+    });
+
+    // Act
+    const normalized = normalizeFluxEvent(event, { defaultCluster: 'staging-us-east-1' });
+
+    // Assess
+    expect(normalized.cluster).toBe('staging-us-east-1');
+    expect(normalized.revision).toMatchObject({ type: 'git', branch: 'main', legacy: true });
+  });
+
+  it('names the cluster "unknown" when neither the event nor the configuration does', () => {
+    // Prepare
+    const { metadata: _m, ...rest } = healthCheckFailed();
+    const event = FluxEventSchema.parse(rest);
+
+    // Act
+    const normalized = normalizeFluxEvent(event);
+
+    // Assess
+    expect(normalized.cluster).toBe('unknown');
+    expect(normalized.revision).toBeUndefined();
+  });
+
+  it('reads the pushed commit and branch from an image automation message', () => {
+    // Prepare
+    const event = FluxEventSchema.parse(fixtureJson('flux-events/imageupdateautomation-commit-pushed.json'));
+
+    // Act
+    const normalized = normalizeFluxEvent(event);
+
+    // Assess
+    expect(normalized.imageUpdate).toEqual({ commit: '3ebb95c', branch: 'main' });
+  });
+
+  it('parses a chart version and an OCI origin revision', () => {
+    // Prepare
+    const digest = 'a'.repeat(64);
+    const event = FluxEventSchema.parse({
+      ...fixtureJson<FluxEvent>('flux-events/helmrelease-upgrade-failed.json'),
+      metadata: { revision: '6.5.4', originRevision: `6.5.4@sha256:${digest}` },
+    });
+
+    // Act
+    const normalized = normalizeFluxEvent(event);
+
+    // Assess
+    expect(normalized.revision).toEqual({ type: 'chart', raw: '6.5.4', version: '6.5.4' });
+    expect(normalized.originRevision).toMatchObject({
+      type: 'oci',
+      tag: '6.5.4',
+      digest: `sha256:${digest}`,
+    });
+  });
+});
+
+describe('the queue message', () => {
+  const make = () => {
+    const raw = FluxEventSchema.parse(healthCheckFailed());
+    const event = normalizeFluxEvent(raw);
+    return buildFluxQueueMessage({
+      id: 'e'.repeat(64),
+      receivedAt: new Date('2026-08-10T09:25:04Z'),
+      classification: classify(event),
+      event,
+      raw,
+    });
+  };
+
+  it('round-trips through JSON and the exported schema, as the incident worker reads it', () => {
+    // Prepare
+    const message = make();
+
+    // Act
+    const parsed = FluxQueueMessageSchema.parse(JSON.parse(serializeFluxQueueMessage(message)));
+
+    // Assess
+    expect(parsed).toEqual(message);
+    expect(parsed).toMatchObject({
+      version: 1,
+      source: 'flux',
+      classification: { category: 'rollout-failed' },
+    });
+  });
+
+  it('shortens only the normalized message copy when the whole would exceed the size limit', () => {
+    // Prepare
+    const message = make();
+    message.event.message = 'x'.repeat(5000);
+    message.raw.message = 'x'.repeat(5000);
+
+    // Act
+    const json = serializeFluxQueueMessage(message, 8000);
+
+    // Assess
+    const parsed = FluxQueueMessageSchema.parse(JSON.parse(json));
+    expect(Buffer.byteLength(json)).toBeLessThanOrEqual(8000);
+    expect(parsed.raw.message).toHaveLength(5000);
+    expect(parsed.event.message).toMatch(/truncated; see raw\.message\]$/);
+  });
+
+  it.each([
+    [
+      { cluster: 'prod', namespace: 'apps', kind: 'Kustomization', name: 'webapp' },
+      'prod/apps/Kustomization/webapp',
+    ],
+    [
+      { cluster: 'my cluster', namespace: 'apps', kind: 'Kustomization', name: 'webapp' },
+      /^my_cluster\/apps\/Kustomization\/webapp~[0-9a-f]{32}$/,
+    ],
+    [
+      { cluster: 'c', namespace: 'n', kind: 'HelmRelease', name: 'x'.repeat(200) },
+      /^c\/n\/HelmRelease\/x+~[0-9a-f]{32}$/,
+    ],
+  ])('groups %j as %s, within the SQS limits', (event, expected) => {
+    // Prepare: the object from the table
+
+    // Act
+    const groupId = messageGroupId(event);
+
+    // Assess
+    expect(groupId.length).toBeLessThanOrEqual(128);
+    expect(groupId).toMatch(/^[\x21-\x7e]+$/);
+    if (typeof expected === 'string') expect(groupId).toBe(expected);
+    else expect(groupId).toMatch(expected);
+  });
+});
+
+describe('goJsonStringify', () => {
+  it('escapes what Go escapes, so signatures match what Flux sends', () => {
+    // Prepare
+    const value = { message: 'a <b> & c \u2028 d' };
+
+    // Act
+    const json = goJsonStringify(value);
+
+    // Assess
+    expect(json).toBe('{"message":"a \\u003cb\\u003e \\u0026 c \\u2028 d"}');
+    expect(JSON.parse(json)).toEqual(value);
+  });
+});
