@@ -232,22 +232,3 @@ export function withGitRepository(source: FluxSource, object: unknown): FluxSour
     artifactRevision: repo.status?.artifact?.revision,
   };
 }
-
-/** The commit part of a Flux revision: `main@sha1:abc…` → `abc…`; other strings unchanged. */
-export function revisionDigest(revision: string): string {
-  const match = /(?:^|@)(?:sha1|sha256):([0-9a-f]+)$/i.exec(revision);
-  return (match?.[1] ?? revision).toLowerCase();
-}
-
-/**
- * Whether two revisions name the same commit: equal, or one commit digest is a prefix (of at least
- * 7 characters) of the other, so `main@sha1:<40 hex>` matches a short sha.
- */
-export function sameRevision(a: string, b: string): boolean {
-  if (a === b) return true;
-  const x = revisionDigest(a);
-  const y = revisionDigest(b);
-  if (x === y) return true;
-  const [short, long] = x.length <= y.length ? [x, y] : [y, x];
-  return short.length >= 7 && /^[0-9a-f]+$/.test(short) && long.startsWith(short);
-}

@@ -17,12 +17,11 @@ export {
 } from './cluster-connection.js';
 export { createEksToken, type EksToken, EksTokenProvider, execCredential } from './eks-token.js';
 export { ClusterUnavailableError, type KubeFailure, KubeRequestError } from './errors.js';
-export {
-  type FluxContext,
-  type FluxSource,
-  type FluxTargetKind,
-  sameRevision,
-  type WorkloadRef,
+export type {
+  FluxContext,
+  FluxSource,
+  FluxTargetKind,
+  WorkloadRef,
 } from './flux-context.js';
 export type { DaemonSet, Deployment, Pod, ReplicaSet, Service, StatefulSet, Wire } from './kube-objects.js';
 export { type ClusterReader, KubeReader, type KubeReaderOptions } from './kube-reader.js';

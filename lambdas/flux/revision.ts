@@ -135,3 +135,59 @@ export function revisionLabel(revision: Revision): string {
       return revision.raw;
   }
 }
+
+const FULL_COMMIT_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+const ABBREVIATED_COMMIT_SHA = /^[0-9a-f]{7,64}$/;
+
+/**
+ * Whether `value` is a lower-case git commit id: full (40 hex for SHA-1, 64 for SHA-256) or, with
+ * `{ abbreviated: true }`, at least 7 characters, as `git log --oneline` prints it.
+ *
+ * @example isCommitSha('4f2b1c9') // false
+ * @example isCommitSha('4f2b1c9', { abbreviated: true }) // true
+ */
+export function isCommitSha(value: string, { abbreviated = false }: { abbreviated?: boolean } = {}): boolean {
+  return (abbreviated ? ABBREVIATED_COMMIT_SHA : FULL_COMMIT_SHA).test(value);
+}
+
+/** What identifies a revision's content: the commit sha, the OCI or artifact digest, or the chart version. */
+function identity(revision: Revision): string {
+  switch (revision.type) {
+    case 'git':
+      return revision.sha;
+    case 'oci':
+    case 'digest':
+      return revision.digest;
+    case 'chart':
+      return revision.version;
+    default:
+      return revision.raw;
+  }
+}
+
+/**
+ * Whether two Flux revisions name the same content: the same commit (a sha of at least 7 characters
+ * matches the full one it starts, so `main@sha1:<40 hex>` matches `4f2b1c9`), the same digest or the
+ * same chart version. Strings are parsed with {@link parseRevision}; a bare sha counts as a commit.
+ *
+ * @example sameRevision('main@sha1:4f2b1c9e8d…', '4f2b1c9') // true
+ * @example sameRevision('6.6.1', '6.6.10') // false
+ */
+export function sameRevision(a: Revision | string, b: Revision | string): boolean {
+  const x = asCommitOrRevision(a);
+  const y = asCommitOrRevision(b);
+  if (x.raw === y.raw) return true;
+  const left = identity(x).toLowerCase();
+  const right = identity(y).toLowerCase();
+  if (left === right) return true;
+  if (x.type !== 'git' || y.type !== 'git') return false;
+  const [short, long] = left.length <= right.length ? [left, right] : [right, left];
+  return isCommitSha(short, { abbreviated: true }) && long.startsWith(short);
+}
+
+function asCommitOrRevision(value: Revision | string): Revision {
+  if (typeof value !== 'string') return value;
+  if (isCommitSha(value.toLowerCase(), { abbreviated: true }))
+    return { type: 'git', raw: value, sha: value.toLowerCase() };
+  return parseRevision(value);
+}

@@ -1,3 +1,4 @@
+import { sameRevision } from '../../flux/index.js';
 import { KubeRequestError } from '../errors.js';
 import {
   type FluxContext,
@@ -5,7 +6,6 @@ import {
   type FluxSource,
   type FluxTargetKind,
   fluxContextOf,
-  sameRevision,
   type WorkloadRef,
   withGitRepository,
 } from '../flux-context.js';

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
+  isCommitSha,
   parseRevision,
   type Revision,
   RevisionSchema,
   revisionLabel,
+  sameRevision,
 } from '../../../lambdas/flux/revision.js';
 
 const SHA1 = '731f7eaddfb6af01cb2173e18f0f75b0ba780ef1';
@@ -93,5 +95,38 @@ describe('parseRevision', () => {
 
     // Assess
     expect(text).toBe(label);
+  });
+});
+
+describe('sameRevision', () => {
+  it.each([
+    ['main@sha1:4f2b1c9e8d7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c', '4f2b1c9e8d7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c', true],
+    ['main@sha1:4f2b1c9e8d7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c', '4f2b1c9', true],
+    ['main@sha1:4f2b1c9e8d7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c', '4f2b1c', false],
+    [
+      'main@sha1:4f2b1c9e8d7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c',
+      'main@sha1:1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b',
+      false,
+    ],
+    ['6.7.1', '6.7.1', true],
+    ['6.7.1', '6.7.2', false],
+    ['6.6.1', '6.6.10', false],
+    ['latest@sha256:ab12cd34', 'sha256:ab12cd34', true],
+  ] as const)('compares %s with %s as %s', (a, b, same) => {
+    // Act & Assess
+    expect(sameRevision(a, b)).toBe(same);
+  });
+});
+
+describe('isCommitSha', () => {
+  it.each([
+    ['4f2b1c9e8d7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c', {}, true],
+    ['4f2b1c9', {}, false],
+    ['4f2b1c9', { abbreviated: true }, true],
+    ['4f2b1c', { abbreviated: true }, false],
+    ['4F2B1C9E8D7A6B5C4D3E2F1A0B9C8D7E6F5A4B3C', {}, false],
+    ['main', { abbreviated: true }, false],
+  ] as const)('says %s with %o is a commit sha: %s', (value, options, expected) => {
+    expect(isCommitSha(value, options)).toBe(expected);
   });
 });

@@ -1,0 +1,52 @@
+/**
+ * Local stand-ins that speak the real protocols, for the tests, the benchmarks and
+ * `fluxguard simulate`: an HTTPS Kubernetes API with its own CA, a GitHub REST server over a real
+ * git repository, and AWS JSON endpoints (SQS, Secrets Manager) reached through AWS_ENDPOINT_URL.
+ * They bind 127.0.0.1 only.
+ *
+ * ```ts
+ * const api = new FakeKubeApi();
+ * await api.start();
+ * api.put(...app('web', { state: 'crashloop' }));
+ * ```
+ *
+ * @module
+ */
+export {
+  type FakeAwsCalls,
+  startFakeAws,
+} from './aws/fake-aws.js';
+export { FakeFifoQueue } from './aws/fake-queue.js';
+export {
+  COMPARE_COMMIT_CAP,
+  FakeGitHub,
+  type FakeGitHubOptions,
+  type Fault as GitHubFault,
+  type RecordedRequest,
+} from './github/fake-github.js';
+export {
+  type CommitSpec,
+  type FileSpec,
+  GitRepo,
+} from './github/git-repo.js';
+export {
+  makeTestPki,
+  type TestPki,
+} from './kube-api/certs.js';
+export {
+  FakeKubeApi,
+  type Fault as KubeFault,
+  type KubeObject,
+  type ProxyAnswer,
+  type SeenRequest,
+} from './kube-api/fake-kube-api.js';
+export {
+  type AppOptions,
+  type AppState,
+  app,
+  gitRepository,
+  helmRelease,
+  kustomization,
+  PREVIOUS_REVISION,
+  REVISION,
+} from './kube-api/objects.js';
