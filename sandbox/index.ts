@@ -38,7 +38,9 @@ export {
   type Fault as KubeFault,
   type KubeObject,
   type ProxyAnswer,
+  type ResourceInfo,
   type SeenRequest,
+  type WriteEvent,
 } from './kube-api/fake-kube-api.js';
 export {
   type AppOptions,

@@ -34,13 +34,32 @@ export interface SeenRequest {
   endedAt: number;
 }
 
-const RESOURCES: Record<string, { prefix: string; plural: string }> = {
+/** Where the fake serves a kind: its API prefix, plural and whether it is namespaced. */
+export interface ResourceInfo {
+  prefix: string;
+  plural: string;
+  clusterScoped?: boolean;
+}
+
+const RESOURCES: Record<string, ResourceInfo> = {
   'apps/v1/Deployment': { prefix: '/apis/apps/v1', plural: 'deployments' },
   'apps/v1/ReplicaSet': { prefix: '/apis/apps/v1', plural: 'replicasets' },
   'apps/v1/StatefulSet': { prefix: '/apis/apps/v1', plural: 'statefulsets' },
   'apps/v1/DaemonSet': { prefix: '/apis/apps/v1', plural: 'daemonsets' },
+  'apps/v1/ControllerRevision': { prefix: '/apis/apps/v1', plural: 'controllerrevisions' },
+  'batch/v1/Job': { prefix: '/apis/batch/v1', plural: 'jobs' },
+  'autoscaling/v2/HorizontalPodAutoscaler': {
+    prefix: '/apis/autoscaling/v2',
+    plural: 'horizontalpodautoscalers',
+  },
+  'networking.k8s.io/v1/Ingress': { prefix: '/apis/networking.k8s.io/v1', plural: 'ingresses' },
   'v1/Pod': { prefix: '/api/v1', plural: 'pods' },
   'v1/Service': { prefix: '/api/v1', plural: 'services' },
+  'v1/Event': { prefix: '/api/v1', plural: 'events' },
+  'v1/ConfigMap': { prefix: '/api/v1', plural: 'configmaps' },
+  'v1/PersistentVolumeClaim': { prefix: '/api/v1', plural: 'persistentvolumeclaims' },
+  'v1/PersistentVolume': { prefix: '/api/v1', plural: 'persistentvolumes', clusterScoped: true },
+  'v1/Namespace': { prefix: '/api/v1', plural: 'namespaces', clusterScoped: true },
   'kustomize.toolkit.fluxcd.io/v1/Kustomization': {
     prefix: '/apis/kustomize.toolkit.fluxcd.io/v1',
     plural: 'kustomizations',
@@ -53,12 +72,103 @@ const RESOURCES: Record<string, { prefix: string; plural: string }> = {
     prefix: '/apis/source.toolkit.fluxcd.io/v1',
     plural: 'gitrepositories',
   },
+  'image.toolkit.fluxcd.io/v1beta2/ImagePolicy': {
+    prefix: '/apis/image.toolkit.fluxcd.io/v1beta2',
+    plural: 'imagepolicies',
+  },
+  'image.toolkit.fluxcd.io/v1beta2/ImageRepository': {
+    prefix: '/apis/image.toolkit.fluxcd.io/v1beta2',
+    plural: 'imagerepositories',
+  },
+  'image.toolkit.fluxcd.io/v1beta2/ImageUpdateAutomation': {
+    prefix: '/apis/image.toolkit.fluxcd.io/v1beta2',
+    plural: 'imageupdateautomations',
+  },
+  'notification.toolkit.fluxcd.io/v1/Receiver': {
+    prefix: '/apis/notification.toolkit.fluxcd.io/v1',
+    plural: 'receivers',
+  },
 };
 
-function collectionPath(object: KubeObject): string {
+function resourceOf(object: { apiVersion: string; kind: string }): ResourceInfo {
   const resource = RESOURCES[`${object.apiVersion}/${object.kind}`];
   if (!resource) throw new Error(`the fake API does not serve ${object.apiVersion}/${object.kind}`);
+  return resource;
+}
+
+function collectionPath(object: KubeObject): string {
+  const resource = resourceOf(object);
+  if (resource.clusterScoped) return `${resource.prefix}/${resource.plural}`;
   return `${resource.prefix}/namespaces/${object.metadata.namespace ?? 'default'}/${resource.plural}`;
+}
+
+/** A change the fake API made to its objects, through a request or through {@link FakeKubeApi.put}. */
+export interface WriteEvent {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  object: KubeObject;
+  /** The request's method, or `'put'` for a change made by the test or simulator itself. */
+  via: string;
+}
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+function isPlainObject(value: unknown): value is Record<string, Json> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** RFC 7386 JSON merge patch (strategic merge patches are applied the same way here). */
+function mergePatch(target: Json, patch: Json): Json {
+  if (!isPlainObject(patch)) return structuredClone(patch);
+  const result: Record<string, Json> = isPlainObject(target) ? { ...target } : {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete result[key];
+    else result[key] = mergePatch(result[key] ?? null, value);
+  }
+  return result;
+}
+
+/** RFC 6902 JSON patch: add, replace, remove and test, which is what clients send to Kubernetes. */
+function jsonPatch(target: Json, operations: Array<{ op: string; path: string; value?: Json }>): Json {
+  const document = structuredClone(target);
+  for (const { op, path, value } of operations) {
+    const keys = path
+      .split('/')
+      .slice(1)
+      .map((k) => k.replaceAll('~1', '/').replaceAll('~0', '~'));
+    const last = keys.pop();
+    if (last === undefined) throw new Error(`invalid JSON patch path "${path}"`);
+    let parent: Json = document;
+    for (const key of keys) {
+      const next: Json | undefined = Array.isArray(parent)
+        ? parent[Number(key)]
+        : isPlainObject(parent)
+          ? parent[key]
+          : undefined;
+      if (next === undefined) throw new Error(`JSON patch path "${path}" does not exist`);
+      parent = next;
+    }
+    if (Array.isArray(parent)) {
+      const index = last === '-' ? parent.length : Number(last);
+      if (op === 'add') parent.splice(index, 0, structuredClone(value ?? null));
+      else if (op === 'replace') parent[index] = structuredClone(value ?? null);
+      else if (op === 'remove') parent.splice(index, 1);
+      else if (op === 'test' && JSON.stringify(parent[index]) !== JSON.stringify(value))
+        throw new Error('test failed');
+    } else if (isPlainObject(parent)) {
+      if (op === 'add' || op === 'replace') {
+        if (op === 'replace' && !(last in parent))
+          throw new Error(`JSON patch path "${path}" does not exist`);
+        parent[last] = structuredClone(value ?? null);
+      } else if (op === 'remove') {
+        if (!(last in parent)) throw new Error(`JSON patch path "${path}" does not exist`);
+        delete parent[last];
+      } else if (op === 'test' && JSON.stringify(parent[last]) !== JSON.stringify(value))
+        throw new Error('test failed');
+    } else {
+      throw new Error(`JSON patch path "${path}" does not exist`);
+    }
+  }
+  return document;
 }
 
 function status(code: number, reason: string, message: string): string {
@@ -104,6 +214,8 @@ export class FakeKubeApi {
   faults: Fault[] = [];
   readonly #collections = new Map<string, Map<string, KubeObject>>();
   readonly #proxies = new Map<string, (path: string) => ProxyAnswer>();
+  readonly #listeners = new Set<(event: WriteEvent) => void>();
+  #resourceVersion = 4242;
   readonly #pki: TestPki;
   #server?: Http2SecureServer;
   readonly #sockets = new Set<{ destroy(): void }>();
@@ -136,15 +248,66 @@ export class FakeKubeApi {
     return this.#pki.caPem;
   }
 
-  /** Adds or replaces objects. */
+  /** Adds or replaces objects, as a controller or `kubectl apply` would (listeners see them). */
   put(...objects: KubeObject[]): this {
-    for (const object of objects) {
-      const path = collectionPath(object);
-      const collection = this.#collections.get(path) ?? new Map<string, KubeObject>();
-      collection.set(object.metadata.name, structuredClone(object));
-      this.#collections.set(path, collection);
-    }
+    for (const object of objects) this.#store(structuredClone(object), 'put');
     return this;
+  }
+
+  /** The stored object, or undefined. A copy: change it through {@link put} or a request. */
+  object(
+    kind: { apiVersion: string; kind: string },
+    namespace: string | undefined,
+    name: string,
+  ): KubeObject | undefined {
+    const path = collectionPath({ ...kind, metadata: { name, ...(namespace ? { namespace } : {}) } });
+    const found = this.#collections.get(path)?.get(name);
+    return found ? structuredClone(found) : undefined;
+  }
+
+  /** Every stored object of a kind, in every namespace. Copies. */
+  objects(kind: { apiVersion: string; kind: string }): KubeObject[] {
+    const resource = resourceOf(kind);
+    const out: KubeObject[] = [];
+    for (const [path, collection] of this.#collections) {
+      if (!path.startsWith(`${resource.prefix}/`) || !path.endsWith(`/${resource.plural}`)) continue;
+      for (const object of collection.values()) {
+        if (object.kind === kind.kind) out.push(structuredClone(object));
+      }
+    }
+    return out;
+  }
+
+  /** Removes an object, as its controller or garbage collection would. */
+  remove(kind: { apiVersion: string; kind: string }, namespace: string | undefined, name: string): boolean {
+    const path = collectionPath({ ...kind, metadata: { name, ...(namespace ? { namespace } : {}) } });
+    const object = this.#collections.get(path)?.get(name);
+    if (!object) return false;
+    this.#collections.get(path)?.delete(name);
+    this.#emit({ type: 'DELETED', object, via: 'put' });
+    return true;
+  }
+
+  /** Calls `listener` after every change to the stored objects; returns a function that stops it. */
+  onWrite(listener: (event: WriteEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #store(object: KubeObject, via: string): KubeObject {
+    const path = collectionPath(object);
+    const collection = this.#collections.get(path) ?? new Map<string, KubeObject>();
+    const previous = collection.get(object.metadata.name);
+    this.#resourceVersion += 1;
+    object.metadata.resourceVersion = String(this.#resourceVersion);
+    collection.set(object.metadata.name, object);
+    this.#collections.set(path, collection);
+    this.#emit({ type: previous ? 'MODIFIED' : 'ADDED', object, via });
+    return object;
+  }
+
+  #emit(event: WriteEvent): void {
+    for (const listener of this.#listeners) listener({ ...event, object: structuredClone(event.object) });
   }
 
   /** Removes every object, proxy handler and fault, the delay, and the request log. */
@@ -261,35 +424,137 @@ export class FakeKubeApi {
       if (answer === 'hang') return; // the client's timeout ends it
       return send(answer.status, answer.body, answer.contentType ?? 'text/plain; charset=utf-8');
     }
-    const item = /^(.*\/namespaces\/[^/]+\/[^/]+)\/([^/]+)$/.exec(url.pathname);
-    const collection = this.#collections.get(url.pathname);
-    if (collection || RESOURCE_PATHS.some((re) => re.test(url.pathname))) {
-      const items = [...(collection?.values() ?? [])].filter((o) =>
-        matchesSelector(o.metadata.labels, url.searchParams.get('labelSelector')),
-      );
-      const first = items[0];
-      const kind = `${first?.kind ?? 'Object'}List`;
-      return send(
-        200,
-        JSON.stringify({
-          apiVersion: first?.apiVersion ?? 'v1',
-          kind,
-          metadata: { resourceVersion: '4242' },
-          items,
-        }),
-      );
+    const target = routeOf(url.pathname);
+    if (!target)
+      return send(404, status(404, 'NotFound', 'the server could not find the requested resource'));
+    const method = seen.method;
+    if (target.name === undefined) {
+      if (method === 'GET')
+        return send(200, JSON.stringify(this.#list(target, url.searchParams.get('labelSelector'))));
+      if (method === 'POST') {
+        const body = await readJson(req);
+        if (!body.ok) return send(400, status(400, 'BadRequest', body.message));
+        const object = body.value as unknown as KubeObject;
+        if (target.namespace && !object.metadata?.namespace) object.metadata.namespace = target.namespace;
+        const path = collectionPath(object);
+        if (this.#collections.get(path)?.has(object.metadata.name)) {
+          return send(
+            409,
+            status(
+              409,
+              'AlreadyExists',
+              `${target.resource.plural} "${object.metadata.name}" already exists`,
+            ),
+          );
+        }
+        object.metadata.generation = 1;
+        return send(201, JSON.stringify(this.#store(object, method)));
+      }
+      return send(405, status(405, 'MethodNotAllowed', `${method} is not allowed on a collection here`));
     }
-    if (item) {
-      const [, path, name] = item;
-      const object = this.#collections.get(path ?? '')?.get(name ?? '');
-      if (object) return send(200, JSON.stringify(object));
-      const plural = path?.split('/').pop();
-      return send(404, status(404, 'NotFound', `${plural} "${name}" not found`));
+    const path = target.collection;
+    const existing = this.#collections.get(path)?.get(target.name);
+    const notFound = () =>
+      send(404, status(404, 'NotFound', `${target.resource.plural} "${target.name}" not found`));
+    if (method === 'GET') return existing ? send(200, JSON.stringify(existing)) : notFound();
+    if (!existing) return notFound();
+    if (method === 'DELETE') {
+      this.#collections.get(path)?.delete(target.name);
+      this.#emit({ type: 'DELETED', object: existing, via: method });
+      return send(200, JSON.stringify(existing));
     }
-    return send(404, status(404, 'NotFound', 'the server could not find the requested resource'));
+    if (method === 'PATCH' || method === 'PUT') {
+      const body = await readJson(req);
+      if (!body.ok) return send(400, status(400, 'BadRequest', body.message));
+      let next: KubeObject;
+      try {
+        const contentType = String(req.headers['content-type'] ?? '');
+        if (method === 'PUT') next = body.value as unknown as KubeObject;
+        else if (contentType.startsWith('application/json-patch+json')) {
+          next = jsonPatch(existing as unknown as Json, body.value as never) as unknown as KubeObject;
+        } else if (/^application\/(merge-patch|strategic-merge-patch|apply-patch)\+/.test(contentType)) {
+          next = mergePatch(existing as unknown as Json, body.value) as unknown as KubeObject;
+        } else {
+          return send(
+            415,
+            status(415, 'UnsupportedMediaType', `the body of type ${contentType} is not supported`),
+          );
+        }
+      } catch (error) {
+        return send(422, status(422, 'Invalid', (error as Error).message));
+      }
+      next.metadata.name = existing.metadata.name;
+      if (existing.metadata.namespace) next.metadata.namespace = existing.metadata.namespace;
+      const generation = Number(existing.metadata.generation ?? 1);
+      const specChanged = JSON.stringify(next.spec) !== JSON.stringify(existing.spec);
+      next.metadata.generation = specChanged ? generation + 1 : generation;
+      return send(200, JSON.stringify(this.#store(next, method)));
+    }
+    return send(405, status(405, 'MethodNotAllowed', `${method} is not allowed here`));
+  }
+
+  #list(target: Route, selector: string | null): unknown {
+    const items: KubeObject[] = [];
+    const paths =
+      target.namespace === undefined && !target.resource.clusterScoped
+        ? [...this.#collections.keys()].filter(
+            (p) =>
+              p.startsWith(`${target.resource.prefix}/namespaces/`) &&
+              p.endsWith(`/${target.resource.plural}`),
+          )
+        : [target.collection];
+    for (const path of paths) {
+      for (const object of this.#collections.get(path)?.values() ?? []) {
+        if (matchesSelector(object.metadata.labels, selector)) items.push(object);
+      }
+    }
+    const first = items[0];
+    return {
+      apiVersion: first?.apiVersion ?? 'v1',
+      kind: `${first?.kind ?? 'Object'}List`,
+      metadata: { resourceVersion: String(this.#resourceVersion) },
+      items,
+    };
   }
 }
 
-const RESOURCE_PATHS = Object.values(RESOURCES).map(
-  ({ prefix, plural }) => new RegExp(`^${prefix.replaceAll('.', '\\.')}/namespaces/[^/]+/${plural}$`),
-);
+/** What a request path names: a collection (in one namespace, all namespaces, or cluster-wide) or one object. */
+interface Route {
+  resource: ResourceInfo;
+  collection: string;
+  namespace?: string;
+  name?: string;
+}
+
+function routeOf(pathname: string): Route | undefined {
+  for (const resource of Object.values(RESOURCES)) {
+    const prefix = `${resource.prefix}/`;
+    if (!pathname.startsWith(prefix)) continue;
+    const parts = pathname.slice(prefix.length).split('/').map(decodeURIComponent);
+    if (resource.clusterScoped) {
+      const [plural, name, ...rest] = parts;
+      if (plural !== resource.plural || rest.length > 0) continue;
+      return { resource, collection: `${resource.prefix}/${resource.plural}`, ...(name ? { name } : {}) };
+    }
+    if (parts[0] === resource.plural && parts.length === 1) {
+      return { resource, collection: `${resource.prefix}/${resource.plural}` };
+    }
+    const [namespaces, namespace, plural, name, ...rest] = parts;
+    if (namespaces !== 'namespaces' || !namespace || plural !== resource.plural || rest.length > 0) continue;
+    const collection = `${resource.prefix}/namespaces/${namespace}/${resource.plural}`;
+    return { resource, collection, namespace, ...(name ? { name } : {}) };
+  }
+  return undefined;
+}
+
+async function readJson(
+  req: Http2ServerRequest,
+): Promise<{ ok: true; value: Json } | { ok: false; message: string }> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  try {
+    return { ok: true, value: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Json };
+  } catch (error) {
+    return { ok: false, message: `the body is not JSON: ${(error as Error).message}` };
+  }
+}
