@@ -18,7 +18,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { SecretReader } from '../lambdas/aws/secrets.js';
-import { createWebhookHandler } from '../lambdas/functions/flux-webhook/handler.js';
+import { createWebhookHandler } from '../lambdas/webhook/index.js';
 import { SecretsManagerKeys } from '../lambdas/webhook/keys.js';
 import { BUNDLE_FILE, bundleLambda, bundleSizes } from '../lib/bundling.js';
 import {

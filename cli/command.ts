@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { ParseArgsOptionsConfig } from 'node:util';
 
 /**
@@ -75,4 +76,17 @@ export function integerOption(
   if (value < min || value > max)
     throw new UsageError(`--${name} must be between ${min} and ${max}, got ${value}`);
   return value;
+}
+
+/** Reads the HMAC key from `--key` or `--key-file` (untrimmed, as Flux reads `token`). */
+export async function keyOption(values: OptionValues): Promise<string | undefined> {
+  const key = stringOption(values, 'key');
+  const file = stringOption(values, 'key-file');
+  if (key !== undefined && file !== undefined) throw new UsageError('give --key or --key-file, not both');
+  if (file !== undefined) {
+    const value = await readFile(file, 'utf8');
+    if (value === '') throw new UsageError(`--key-file ${file} is empty`);
+    return value;
+  }
+  return key;
 }

@@ -10,9 +10,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, LambdaFunctionURLEvent } from 'aws-lambda';
-import { createWebhookHandler } from '../lambdas/functions/flux-webhook/handler.js';
-import type { WebhookResult } from '../lambdas/webhook/http.js';
-import type { WebhookDeps } from '../lambdas/webhook/process-webhook.js';
+import { createWebhookHandler, type WebhookDeps, type WebhookResult } from '../lambdas/webhook/index.js';
 
 /** Options for {@link startWebhookServer}. */
 export interface WebhookServerOptions {

@@ -1,5 +1,4 @@
-import { type Command, ExitCode, integerOption, stringOption, UsageError } from '../command.js';
-import { keyOption } from './webhook-sign.js';
+import { type Command, ExitCode, integerOption, keyOption, stringOption, UsageError } from '../command.js';
 
 /** Resolves with the first SIGINT or SIGTERM, and stops listening for them then. */
 function untilStopSignal(): Promise<NodeJS.Signals> {
@@ -57,44 +56,39 @@ export const webhookServeCommand: Command = {
     if (key === undefined && !secretArn) {
       throw new UsageError('give --key or --key-file, or set WEBHOOK_SECRET_ARN');
     }
-    const [{ Logger }, { maxBodyBytes, ConfigError }, keysModule, queueModule, { startWebhookServer }] =
-      await Promise.all([
-        import('@aws-lambda-powertools/logger'),
-        import('../../lambdas/functions/flux-webhook/config.js'),
-        import('../../lambdas/webhook/keys.js'),
-        import('../../lambdas/incidents/queue.js'),
-        import('../local-webhook-server.js'),
-      ]);
-    let maxBytes: number;
+    const [
+      { Logger },
+      { ConfigError, integerEnv },
+      { createWebhookDeps, DEFAULT_MAX_BODY_BYTES },
+      { startWebhookServer },
+    ] = await Promise.all([
+      import('@aws-lambda-powertools/logger'),
+      import('../../lambdas/aws/index.js'),
+      import('../../lambdas/webhook/index.js'),
+      import('../local-webhook-server.js'),
+    ]);
+    let maxBodyBytes: number;
     try {
-      maxBytes = maxBodyBytes(io.env.MAX_BODY_BYTES);
+      maxBodyBytes = integerEnv(io.env, 'MAX_BODY_BYTES', {
+        fallback: DEFAULT_MAX_BODY_BYTES,
+        min: 1,
+        max: 6_291_456,
+      });
     } catch (error) {
       if (error instanceof ConfigError) throw new UsageError(error.message);
       throw error;
     }
-
-    let keys: import('../../lambdas/webhook/keys.js').SigningKeys;
-    if (key !== undefined) {
-      keys = new keysModule.StaticKeys([key]);
-    } else {
-      const [{ SecretReader }, { SecretsManagerClient }] = await Promise.all([
-        import('../../lambdas/aws/secrets.js'),
-        import('@aws-sdk/client-secrets-manager'),
-      ]);
-      keys = new keysModule.SecretsManagerKeys(
-        new SecretReader({ client: new SecretsManagerClient({}) }),
-        secretArn ?? '',
-      );
-    }
     const queueUrl = io.env.INCIDENT_QUEUE_URL?.trim();
-    let queue: import('../../lambdas/incidents/queue.js').IncidentQueue;
-    if (queueUrl) {
-      const { SQSClient } = await import('@aws-sdk/client-sqs');
-      queue = new queueModule.SqsIncidentQueue(new SQSClient(queueModule.sqsClientConfig(io.env)), queueUrl);
-    } else {
-      queue = new queueModule.LineQueue(io.stdout);
-    }
     const clusterName = stringOption(values, 'cluster') ?? io.env.CLUSTER_NAME?.trim();
+    const deps = createWebhookDeps(
+      {
+        keys: key !== undefined ? { key } : { secretArn: secretArn ?? '' },
+        queue: queueUrl ? { url: queueUrl } : { print: io.stdout },
+        maxBodyBytes,
+        ...(clusterName ? { clusterName } : {}),
+      },
+      { env: io.env },
+    );
     const logLevel = (io.env.POWERTOOLS_LOG_LEVEL ?? 'WARN').toUpperCase() as 'WARN';
 
     let server: Awaited<ReturnType<typeof startWebhookServer>>;
@@ -102,7 +96,7 @@ export const webhookServeCommand: Command = {
       server = await startWebhookServer({
         host,
         port,
-        deps: { keys, queue, maxBodyBytes: maxBytes, ...(clusterName ? { clusterName } : {}) },
+        deps,
         logger: new Logger({ serviceName: 'flux-webhook', logLevel }),
         log: io.stderr,
       });

@@ -1,26 +1,11 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { type Command, ExitCode, type OptionValues, stringOption, UsageError } from '../command.js';
-
-const ALGORITHMS = ['sha224', 'sha256', 'sha384', 'sha512'] as const;
+import { type Command, ExitCode, keyOption, stringOption, UsageError } from '../command.js';
 
 async function readInput(path: string): Promise<Buffer> {
   if (path !== '-') return readFile(path);
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk as Uint8Array));
   return Buffer.concat(chunks);
-}
-
-/** Reads the HMAC key from `--key` or `--key-file` (untrimmed, as Flux reads `token`). */
-export async function keyOption(values: OptionValues): Promise<string | undefined> {
-  const key = stringOption(values, 'key');
-  const file = stringOption(values, 'key-file');
-  if (key !== undefined && file !== undefined) throw new UsageError('give --key or --key-file, not both');
-  if (file !== undefined) {
-    const value = await readFile(file, 'utf8');
-    if (value === '') throw new UsageError(`--key-file ${file} is empty`);
-    return value;
-  }
-  return key;
 }
 
 /** `fluxguard webhook sign`: the `X-Signature` header value Flux would send for a body. */
@@ -56,13 +41,17 @@ export const webhookSignCommand: Command = {
     const key = await keyOption(values);
     if (key === undefined) throw new UsageError('missing required option --key (or --key-file)');
     const algorithm = stringOption(values, 'algorithm') ?? 'sha256';
-    if (!(ALGORITHMS as readonly string[]).includes(algorithm)) {
-      throw new UsageError(`--algorithm must be one of ${ALGORITHMS.join(', ')}, got "${algorithm}"`);
-    }
     const bodyOut = stringOption(values, 'body-out');
     if (bodyOut !== undefined && !values.compact) throw new UsageError('--body-out needs --compact');
-    const { signBody } = await import('../../lambdas/webhook/signature.js');
-    const { goJsonStringify } = await import('../../lambdas/flux/go-json.js');
+    const [{ SIGNATURE_ALGORITHMS, signBody }, { goJsonStringify }] = await Promise.all([
+      import('../../lambdas/webhook/index.js'),
+      import('../../lambdas/flux/index.js'),
+    ]);
+    if (!(SIGNATURE_ALGORITHMS as readonly string[]).includes(algorithm)) {
+      throw new UsageError(
+        `--algorithm must be one of ${SIGNATURE_ALGORITHMS.join(', ')}, got "${algorithm}"`,
+      );
+    }
     let body: Buffer;
     try {
       body = await readInput(positionals[0] ?? '-');
@@ -79,7 +68,7 @@ export const webhookSignCommand: Command = {
       }
       if (bodyOut !== undefined) await writeFile(bodyOut, body);
     }
-    io.stdout(signBody(body, key, algorithm as (typeof ALGORITHMS)[number]));
+    io.stdout(signBody(body, key, algorithm as (typeof SIGNATURE_ALGORITHMS)[number]));
     return ExitCode.ok;
   },
 };

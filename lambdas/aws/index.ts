@@ -1,13 +1,24 @@
 /**
- * AWS adapters shared by every function: Secrets Manager reads with caching.
+ * AWS adapters and function configuration shared by every function: Secrets Manager reads with
+ * caching, and the one ConfigError with the environment parsers each function's config.ts uses.
  *
  * ```ts
+ * const queueUrl = requiredEnv(process.env, 'INCIDENT_QUEUE_URL'); // ConfigError names a missing variable
  * const reader = new SecretReader({ client: new SecretsManagerClient({}) });
- * const token = await reader.read(process.env.GITHUB_TOKEN_SECRET_ARN);
+ * const token = await reader.read(secretArn);
  * ```
  *
  * @module
  */
+export {
+  booleanEnv,
+  ConfigError,
+  choiceEnv,
+  type Environment,
+  integerEnv,
+  optionalEnv,
+  requiredEnv,
+} from './config.js';
 export {
   SecretReadError,
   SecretReader,

@@ -10,10 +10,10 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy, { type MiddyfiedHandler } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { toWebhookRequest, toWebhookResult, type WebhookResult } from '../../webhook/http.js';
-import { jsonErrorAnswer } from '../../webhook/json-error-answer.js';
-import { observeOutcome } from '../../webhook/observe.js';
-import { processWebhook, type WebhookDeps } from '../../webhook/process-webhook.js';
+import { toWebhookRequest, toWebhookResult, type WebhookResult } from './http.js';
+import { jsonErrorAnswer } from './json-error-answer.js';
+import { observeOutcome } from './observe.js';
+import { processWebhook, type WebhookDeps } from './process-webhook.js';
 
 /** Options for {@link createWebhookHandler}. */
 export interface WebhookHandlerOptions {

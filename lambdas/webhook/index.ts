@@ -1,15 +1,24 @@
 /**
  * The Flux webhook pipeline: HMAC signature checks, signing keys from Secrets Manager, the
- * event shapes of Function URLs and API Gateway, and `processWebhook`, which answers every request
- * with an outcome and never throws.
+ * event shapes of Function URLs and API Gateway, `processWebhook` (answers every request with an
+ * outcome and never throws), the middy handler around it, and the one composition of its
+ * dependencies that the Lambda and `fluxguard webhook serve` share.
  *
  * ```ts
- * const outcome = await processWebhook(toWebhookRequest(event), deps);
- * return toWebhookResult(outcome);
+ * const deps = createWebhookDeps({ keys: { secretArn }, queue: { url }, maxBodyBytes: 131_072 }, { env });
+ * export const handler = createWebhookHandler({ deps, logger, metrics });
  * ```
  *
  * @module
  */
+export {
+  createWebhookDeps,
+  type WebhookSettings,
+} from './create-webhook-deps.js';
+export {
+  createWebhookHandler,
+  type WebhookHandlerOptions,
+} from './create-webhook-handler.js';
 export {
   type EventShape,
   eventShape,

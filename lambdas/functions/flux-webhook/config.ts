@@ -1,55 +1,40 @@
 /**
- * The webhook's configuration, read from the environment. Pure.
+ * The flux-webhook Lambda's configuration, read from the environment once, at init.
  *
  * @module
  */
-import { DEFAULT_MAX_BODY_BYTES } from '../../webhook/process-webhook.js';
+import { type Environment, integerEnv, optionalEnv, requiredEnv } from '../../aws/index.js';
+import { DEFAULT_MAX_BODY_BYTES, type WebhookSettings } from '../../webhook/index.js';
 
-/** The environment is missing or has a wrong value; the message names the variable. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+/** The largest body a Lambda accepts (6 MiB), and so the most MAX_BODY_BYTES may say. */
+const LAMBDA_PAYLOAD_LIMIT = 6_291_456;
 
-/** The webhook Lambda's settings. */
-export interface WebhookConfig {
-  /** `WEBHOOK_SECRET_ARN`: the Secrets Manager secret holding the HMAC token. */
-  secretArn: string;
-  /** `INCIDENT_QUEUE_URL`: the SQS FIFO incident queue. */
-  queueUrl: string;
-  /** `MAX_BODY_BYTES` (default 131072). */
-  maxBodyBytes: number;
-  /** `CLUSTER_NAME`: the cluster for events without `cluster` metadata. */
-  clusterName?: string;
-}
-
-function required(env: NodeJS.ProcessEnv, name: string): string {
-  const value = env[name]?.trim();
-  if (!value) throw new ConfigError(`${name} is not set`);
-  return value;
-}
-
-/** Reads the max body size: a whole number of bytes from 1 to 6 MiB (the Lambda payload limit). */
-export function maxBodyBytes(raw: string | undefined): number {
-  if (raw === undefined || raw.trim() === '') return DEFAULT_MAX_BODY_BYTES;
-  const value = Number(raw.trim());
-  if (!/^\d+$/.test(raw.trim()) || value < 1 || value > 6_291_456) {
-    throw new ConfigError(`MAX_BODY_BYTES must be a whole number of bytes from 1 to 6291456, got "${raw}"`);
-  }
-  return value;
+/**
+ * Reads the webhook's settings: `WEBHOOK_SECRET_ARN` (the HMAC token's secret),
+ * `INCIDENT_QUEUE_URL`, `MAX_BODY_BYTES` (default 131072) and `CLUSTER_NAME` (for events without
+ * `cluster` metadata).
+ *
+ * @throws {ConfigError} naming the variable that is missing or wrong
+ */
+export function readWebhookConfig(env: Environment): WebhookSettings {
+  const clusterName = optionalEnv(env, 'CLUSTER_NAME');
+  return {
+    keys: { secretArn: requiredEnv(env, 'WEBHOOK_SECRET_ARN') },
+    queue: { url: requiredEnv(env, 'INCIDENT_QUEUE_URL') },
+    maxBodyBytes: readMaxBodyBytes(env),
+    ...(clusterName ? { clusterName } : {}),
+  };
 }
 
 /**
- * Reads {@link WebhookConfig} from `env`.
+ * `MAX_BODY_BYTES`: a whole number of bytes from 1 to 6 MiB, default 128 KiB.
  *
- * @throws {ConfigError} when a required variable is missing or a value is invalid
+ * @throws {ConfigError} for any other value
  */
-export function readWebhookConfig(env: NodeJS.ProcessEnv): WebhookConfig {
-  const config: WebhookConfig = {
-    secretArn: required(env, 'WEBHOOK_SECRET_ARN'),
-    queueUrl: required(env, 'INCIDENT_QUEUE_URL'),
-    maxBodyBytes: maxBodyBytes(env.MAX_BODY_BYTES),
-  };
-  const cluster = env.CLUSTER_NAME?.trim();
-  if (cluster) config.clusterName = cluster;
-  return config;
+export function readMaxBodyBytes(env: Environment): number {
+  return integerEnv(env, 'MAX_BODY_BYTES', {
+    fallback: DEFAULT_MAX_BODY_BYTES,
+    min: 1,
+    max: LAMBDA_PAYLOAD_LIMIT,
+  });
 }

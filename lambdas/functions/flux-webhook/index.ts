@@ -7,14 +7,8 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { SecretReader } from '../../aws/secrets.js';
-import { SqsIncidentQueue, sqsClientConfig } from '../../incidents/queue.js';
-import { SecretsManagerKeys } from '../../webhook/keys.js';
-import type { WebhookDeps } from '../../webhook/process-webhook.js';
+import { createWebhookDeps, createWebhookHandler, type WebhookDeps } from '../../webhook/index.js';
 import { readWebhookConfig } from './config.js';
-import { createWebhookHandler } from './handler.js';
 
 const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME || 'flux-webhook' });
 const metrics = new Metrics({
@@ -26,16 +20,7 @@ let deps: WebhookDeps | undefined;
 
 /** Builds the dependencies once per container, on the first request (a ConfigError answers 500). */
 function dependencies(): WebhookDeps {
-  if (deps) return deps;
-  const config = readWebhookConfig(process.env);
-  // Default credential, region and endpoint resolution: AWS_ENDPOINT_URL points both at any endpoint.
-  const reader = new SecretReader({ client: new SecretsManagerClient({}) });
-  deps = {
-    keys: new SecretsManagerKeys(reader, config.secretArn),
-    queue: new SqsIncidentQueue(new SQSClient(sqsClientConfig(process.env)), config.queueUrl),
-    maxBodyBytes: config.maxBodyBytes,
-  };
-  if (config.clusterName) deps.clusterName = config.clusterName;
+  deps ??= createWebhookDeps(readWebhookConfig(process.env), { env: process.env });
   return deps;
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, readWebhookConfig } from '../../../../lambdas/functions/flux-webhook/config.js';
+import { ConfigError } from '../../../../lambdas/aws/index.js';
+import { readWebhookConfig } from '../../../../lambdas/functions/flux-webhook/config.js';
 
 const BASE = { WEBHOOK_SECRET_ARN: 'arn:secret', INCIDENT_QUEUE_URL: 'https://sqs/queue.fifo' };
 
@@ -13,8 +14,8 @@ describe('readWebhookConfig', () => {
 
     // Assess
     expect(config).toEqual({
-      secretArn: 'arn:secret',
-      queueUrl: 'https://sqs/queue.fifo',
+      keys: { secretArn: 'arn:secret' },
+      queue: { url: 'https://sqs/queue.fifo' },
       maxBodyBytes: 131_072,
       clusterName: 'prod-eu-west-1',
     });

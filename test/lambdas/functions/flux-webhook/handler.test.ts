@@ -428,9 +428,9 @@ describe('the flux-webhook Lambda', () => {
     // Prepare
     sm.reset();
     sm.on(GetSecretValueCommand).rejects(new Error('AccessDeniedException'));
-    const { createWebhookHandler } = await import('../../../../lambdas/functions/flux-webhook/handler.js');
-    const { SecretsManagerKeys } = await import('../../../../lambdas/webhook/keys.js');
-    const { SecretReader } = await import('../../../../lambdas/aws/secrets.js');
+    const { createWebhookHandler } = await import('../../../../lambdas/webhook/index.js');
+    const { SecretsManagerKeys } = await import('../../../../lambdas/webhook/index.js');
+    const { SecretReader } = await import('../../../../lambdas/aws/index.js');
     const { Logger } = await import('@aws-lambda-powertools/logger');
     const isolated = createWebhookHandler({
       deps: {
@@ -451,7 +451,7 @@ describe('the flux-webhook Lambda', () => {
 
   it('answers a JSON 500 in the REST shape when the configuration is broken', async () => {
     // Prepare
-    const { createWebhookHandler } = await import('../../../../lambdas/functions/flux-webhook/handler.js');
+    const { createWebhookHandler } = await import('../../../../lambdas/webhook/index.js');
     const { readWebhookConfig } = await import('../../../../lambdas/functions/flux-webhook/config.js');
     const { Logger } = await import('@aws-lambda-powertools/logger');
     const misconfigured = createWebhookHandler({
@@ -500,8 +500,8 @@ describe('the flux-webhook Lambda', () => {
     // Prepare: the switch is read when the Logger is built.
     const secretBody = Buffer.from(good.toString().replace('webapp', 'canary-do-not-log'));
     const wrong = signBody(secretBody, 'wrong-key');
-    const { createWebhookHandler } = await import('../../../../lambdas/functions/flux-webhook/handler.js');
-    const { StaticKeys } = await import('../../../../lambdas/webhook/keys.js');
+    const { createWebhookHandler } = await import('../../../../lambdas/webhook/index.js');
+    const { StaticKeys } = await import('../../../../lambdas/webhook/index.js');
     const { Logger } = await import('@aws-lambda-powertools/logger');
     process.env.POWERTOOLS_LOGGER_LOG_EVENT = 'true';
     let logger: InstanceType<typeof Logger>;
