@@ -1,14 +1,26 @@
 /**
- * The incident queue contract: the versioned messages that reach the incident worker, and the
- * queue adapter that sends them (SQS FIFO, one message group per Flux object).
+ * The incident queue contract: the versioned messages that reach the incident worker (Flux events
+ * from the webhook, CloudWatch alarm state changes from EventBridge, the worker's own follow-up
+ * checks), the parser that tells them apart, and the queue adapter that sends them (SQS FIFO, one
+ * message group per Flux object).
  *
  * ```ts
  * const message = buildFluxQueueMessage({ event, classification, body, receivedAt });
  * await queue.send(serializeFluxQueueMessage(message));
+ * const input = parseIncidentInput(record.body); // { source: 'flux' | 'alarm' | 'follow-up', ... }
  * ```
  *
  * @module
  */
+export {
+  type AlarmEvent,
+  type AlarmStateChangeEvent,
+  AlarmStateChangeEventSchema,
+  type AlarmStateValue,
+  cloudWatchTime,
+  normalizeAlarmEvent,
+} from './alarm-event.js';
+export { IncidentsError, UnparseableMessageError } from './errors.js';
 export {
   bodyDigest,
   buildFluxQueueMessage,
@@ -18,6 +30,13 @@ export {
   messageGroupId,
   serializeFluxQueueMessage,
 } from './flux-message.js';
+export {
+  type FollowUpMessage,
+  FollowUpMessageSchema,
+  followUpMessage,
+  MAX_DELAY_SECONDS,
+} from './follow-up-message.js';
+export { INCIDENT_SOURCES, type IncidentInput, parseIncidentInput } from './incident-message.js';
 export {
   type IncidentQueue,
   LineQueue,
