@@ -49,10 +49,22 @@ const cidr = z
     },
   )
   .refine((value) => Number(value.split('/')[1]) <= 32, { message: 'has a prefix length above 32' });
-/** A CIDR the public API endpoint may be opened to: never the whole internet. */
-const publicEndpointCidr = cidr.refine((value) => Number(value.split('/')[1]) > 0, {
-  message: 'must not be 0.0.0.0/0; name the office or VPN ranges that need the public API endpoint',
-});
+
+/**
+ * How much of the internet the EKS public API endpoint may be opened to. Each range needs a prefix
+ * of at least `minPrefixLength`, and all ranges together at most `maxAddresses` addresses, so no
+ * combination of short prefixes (`0.0.0.0/1` plus `128.0.0.0/1`) adds up to the whole internet.
+ * `<env>PublicEndpointAllowWideRanges=true` is the named override for a wider corporate range.
+ */
+export const PUBLIC_ENDPOINT_LIMITS = {
+  normal: { minPrefixLength: 16, maxAddresses: 4 * 2 ** 16 },
+  wideRangesAllowed: { minPrefixLength: 8, maxAddresses: 2 ** 24 },
+} as const;
+
+/** Number of IPv4 addresses a CIDR covers. */
+function addressesIn(range: string): number {
+  return 2 ** (32 - Number(range.split('/')[1]));
+}
 const domainName = z
   .string()
   .regex(/^(?!-)[a-z0-9-]{1,63}(\.[a-z0-9-]{1,63})+$/, 'must be a lower-case DNS name such as example.com');
@@ -125,7 +137,9 @@ const environmentSchema = z
       secretName: z.string().optional(),
     }),
     adminPrincipalArns: z.array(iamPrincipalArn).min(1),
-    publicEndpointCidrs: z.array(publicEndpointCidr),
+    publicEndpointCidrs: z.array(cidr),
+    /** Named override: lets public endpoint ranges go down to /8 (see {@link PUBLIC_ENDPOINT_LIMITS}). */
+    publicEndpointAllowWideRanges: z.boolean(),
     guardRoleArn: iamPrincipalArn.optional(),
     guardNamespaces: z.array(z.string().regex(/^[a-z0-9-]{1,63}$/, 'must be a namespace name')).min(1),
     fluxguardWebhookUrl: httpsUrl.refine((url) => userInfoOf(url) === undefined, {
@@ -146,6 +160,7 @@ const environmentSchema = z
     if (!env.nodeGroups.some((group) => group.capacityType === 'ON_DEMAND')) {
       ctx.addIssue({ code: 'custom', path: ['nodeGroups'], message: 'needs an ON_DEMAND system group' });
     }
+    checkPublicEndpointCidrs(env, ctx);
     if (env.name === 'production') {
       if (env.logRetentionDays < 90) {
         ctx.addIssue({
@@ -165,6 +180,38 @@ const environmentSchema = z
       }
     }
   });
+
+/** Refuses public endpoint ranges wider than {@link PUBLIC_ENDPOINT_LIMITS} allow. */
+function checkPublicEndpointCidrs(
+  env: { name: string; publicEndpointCidrs: string[]; publicEndpointAllowWideRanges: boolean },
+  ctx: z.RefinementCtx,
+): void {
+  const limits = env.publicEndpointAllowWideRanges
+    ? PUBLIC_ENDPOINT_LIMITS.wideRangesAllowed
+    : PUBLIC_ENDPOINT_LIMITS.normal;
+  const override = env.publicEndpointAllowWideRanges
+    ? 'no override goes wider'
+    : `set ${env.name}PublicEndpointAllowWideRanges=true to allow down to /${PUBLIC_ENDPOINT_LIMITS.wideRangesAllowed.minPrefixLength}`;
+  let tooWide = false;
+  for (const [index, range] of env.publicEndpointCidrs.entries()) {
+    if (Number(range.split('/')[1]) < limits.minPrefixLength) {
+      tooWide = true;
+      ctx.addIssue({
+        code: 'custom',
+        path: ['publicEndpointCidrs', index],
+        message: `must be a /${limits.minPrefixLength} or longer; name the office or VPN ranges that need the public API endpoint (${override})`,
+      });
+    }
+  }
+  const total = env.publicEndpointCidrs.reduce((sum, range) => sum + addressesIn(range), 0);
+  if (!tooWide && total > limits.maxAddresses) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['publicEndpointCidrs'],
+      message: `open ${total} addresses in all; at most ${limits.maxAddresses} may reach the public API endpoint (${override})`,
+    });
+  }
+}
 
 const platformSchema = z
   .object({ environments: z.array(environmentSchema).min(1) })
@@ -265,6 +312,7 @@ export function rawPlatformConfig(read: ContextReader): Record<string, unknown> 
     hostedZone: { id: text(`${env}HostedZoneId`), create: flag(read(`${env}CreateHostedZone`)) },
     adminPrincipalArns: list(text(`${env}AdminPrincipalArns`)),
     publicEndpointCidrs: list(read(`${env}PublicEndpointCidrs`) ?? ''),
+    publicEndpointAllowWideRanges: flag(read(`${env}PublicEndpointAllowWideRanges`)),
     // One role per environment: staging and production live in different accounts.
     guardRoleArn: optionalText(`${env}GuardRoleArn`),
     ...shared,

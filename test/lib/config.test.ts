@@ -201,6 +201,49 @@ describe('the platform configuration', () => {
     ).toEqual(['203.0.113.0/24']);
   });
 
+  it('bounds the address space the public API endpoint opens, so short prefixes cannot add up to the internet', () => {
+    // Prepare
+    const publicCidrs =
+      (cidrs: string, extra: Record<string, string> = {}) =>
+      (key: string) =>
+        ({ stagingPublicEndpointCidrs: cidrs, ...extra })[key];
+    const cases: Array<[string, string, RegExp]> = [
+      ['0.0.0.0/1,128.0.0.0/1', 'environments.staging.publicEndpointCidrs.0', /\/16 or longer/],
+      ['10.0.0.0/8', 'environments.staging.publicEndpointCidrs.0', /\/16 or longer/],
+      [
+        '198.18.0.0/16,198.19.0.0/16,203.0.0.0/16,100.64.0.0/16,100.65.0.0/16',
+        'environments.staging.publicEndpointCidrs',
+        /327680 addresses.*at most 262144/,
+      ],
+    ];
+
+    // Act and assess
+    for (const [cidrs, field, message] of cases) {
+      const error = configErrorOf(() => loadPlatformConfig(publicCidrs(cidrs)));
+      expect(error.field, cidrs).toBe(field);
+      expect(error.message, cidrs).toMatch(message);
+    }
+    expect(
+      loadPlatformConfig(publicCidrs('198.18.0.0/16,203.0.113.0/24')).environments[0]?.publicEndpointCidrs,
+    ).toEqual(['198.18.0.0/16', '203.0.113.0/24']);
+  });
+
+  it('opens wider public endpoint ranges only with the named override, and never half the internet', () => {
+    // Prepare
+    const withOverride = (cidrs: string) => (key: string) =>
+      ({ stagingPublicEndpointCidrs: cidrs, stagingPublicEndpointAllowWideRanges: 'true' })[key];
+
+    // Act
+    const wide = loadPlatformConfig(withOverride('10.0.0.0/8')).environments[0];
+    const internet = configErrorOf(() => loadPlatformConfig(withOverride('0.0.0.0/1,128.0.0.0/1')));
+
+    // Assess
+    expect(wide?.publicEndpointCidrs).toEqual(['10.0.0.0/8']);
+    expect(wide?.publicEndpointAllowWideRanges).toBe(true);
+    expect(internet.field).toBe('environments.staging.publicEndpointCidrs.0');
+    expect(internet.message).toMatch(/\/8 or longer/);
+  });
+
   it('refuses credentials in the Git or webhook URL, which would land in plaintext in cdk.json and the templates', () => {
     const cases: Array<[Record<string, string>, string]> = [
       [
