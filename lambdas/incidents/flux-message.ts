@@ -27,6 +27,8 @@ export const FluxQueueMessageSchema = z.object({
   classification: ClassificationSchema,
   event: NormalizedFluxEventSchema,
   raw: FluxEventSchema,
+  /** What was shortened or left out to keep the message within the queue's size limit. */
+  truncated: z.optional(z.array(z.string())),
 });
 
 /** The body of an incident-queue message that came from a Flux webhook. */
@@ -39,6 +41,11 @@ export interface FluxQueueMessage {
   event: NormalizedFluxEvent;
   /** The event exactly as parsed from the request, unknown fields included. */
   raw: FluxEvent;
+  /**
+   * What was shortened or left out to keep the message within the queue's size limit, e.g.
+   * `event.message`, `raw.metadata`, `event.metadata.notes`; absent when nothing was.
+   */
+  truncated?: string[];
 }
 
 /** sha256 of the exact request bytes, lower-case hex. */
@@ -63,7 +70,7 @@ export function messageGroupId(
   return `${key.replace(/[^\x21-\x7e]/g, '_').slice(0, 95)}~${hash}`;
 }
 
-/** Builds the queue message. Pure apart from reading nothing: every input is a parameter. */
+/** Builds the queue message. Pure. */
 export function buildFluxQueueMessage(input: {
   id: string;
   receivedAt: Date;
@@ -85,18 +92,107 @@ export function buildFluxQueueMessage(input: {
 /** SQS's classic message size limit; messages are kept under it so any SQS-compatible queue takes them. */
 export const MAX_SQS_MESSAGE_BYTES = 262_144;
 
+/** The message could not be brought under the size limit (only possible with a limit of a few hundred bytes). */
+export class QueueMessageTooLargeError extends Error {
+  override name = 'QueueMessageTooLargeError';
+}
+
+const TRUNCATED = ' …[truncated]';
+
+/** Room each step leaves for the `truncated` list it adds to. */
+const BOOKKEEPING_BYTES = 128;
+
+/** The bytes `value` takes inside a JSON document, without its quotes. */
+function jsonBytes(value: string): number {
+  return Buffer.byteLength(JSON.stringify(value)) - 2;
+}
+
+/** `value` cut (at a character boundary) so it takes at most `budget` JSON bytes, with a marker. */
+function cut(value: string, budget: number): string {
+  const room = budget - jsonBytes(TRUNCATED);
+  if (room <= 0) return '';
+  let low = 0;
+  let high = value.length;
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (jsonBytes(value.slice(0, mid)) <= room) low = mid;
+    else high = mid - 1;
+  }
+  return `${value.slice(0, low)}${TRUNCATED}`;
+}
+
+type Shrink = (message: FluxQueueMessage, excess: number) => FluxQueueMessage;
+
+const noted = (message: FluxQueueMessage, what: string): string[] => [...(message.truncated ?? []), what];
+
+/** 1. The normalized copy of the message; `raw.message` keeps the whole text. */
+const shortenEventMessage: Shrink = (message, excess) => ({
+  ...message,
+  event: { ...message.event, message: cut(message.event.message, jsonBytes(message.event.message) - excess) },
+  truncated: noted(message, 'event.message'),
+});
+
+/** 2. The raw copies: `raw.metadata` repeats `event.metadata`, and `raw.message` is cut like the first. */
+const dropRawCopies: Shrink = (message) => ({
+  ...message,
+  raw: { ...message.raw, metadata: {}, message: cut(message.raw.message, jsonBytes(message.event.message)) },
+  truncated: noted(message, 'raw.metadata').concat('raw.message'),
+});
+
+/** 3. The longest metadata values, longest first, each to what the excess leaves of it. */
+const shortenMetadataValues: Shrink = (message, excess) => {
+  const metadata = { ...message.event.metadata };
+  const truncated = [...(message.truncated ?? [])];
+  let remaining = excess;
+  const longestFirst = Object.entries(metadata).sort(([, a], [, b]) => jsonBytes(b) - jsonBytes(a));
+  for (const [key, value] of longestFirst) {
+    if (remaining <= 0 || jsonBytes(value) <= 256) break;
+    const shorter = cut(value, Math.max(256, jsonBytes(value) - remaining));
+    remaining -= jsonBytes(value) - jsonBytes(shorter);
+    metadata[key] = shorter;
+    truncated.push(`event.metadata.${key}`);
+  }
+  return { ...message, event: { ...message.event, metadata }, truncated };
+};
+
+/** 4. Whole metadata entries, largest first. */
+const dropMetadataEntries: Shrink = (message, excess) => {
+  const metadata = { ...message.event.metadata };
+  const truncated = [...(message.truncated ?? [])];
+  let remaining = excess;
+  const largestFirst = Object.entries(metadata).sort(([, a], [, b]) => jsonBytes(b) - jsonBytes(a));
+  let dropped = 0;
+  for (const [key, value] of largestFirst) {
+    if (remaining <= 0) break;
+    delete metadata[key];
+    remaining -= jsonBytes(key) + jsonBytes(value) + 6;
+    dropped += 1;
+  }
+  truncated.push(`event.metadata: ${dropped} entries left out`);
+  return { ...message, event: { ...message.event, metadata }, truncated };
+};
+
 /**
- * The message as JSON, at most `limit` bytes: when it would be larger, the normalized
- * `event.message` (a copy of `raw.message`) is shortened first, so nothing is lost.
+ * The message as JSON, at most `limit` bytes, so SQS never refuses a valid event. When it would be
+ * larger it shrinks in steps, each only as far as needed, and `truncated` lists what was cut:
+ * the normalized `event.message` (the raw one keeps the text), then the raw copies of metadata and
+ * message, then the longest metadata values, then whole metadata entries. The id (the sha256 of
+ * the request body) still identifies the event exactly.
+ *
+ * @example serializeFluxQueueMessage(message) // '{"version":1,"source":"flux",…}', ≤ 262,144 bytes
+ * @throws {QueueMessageTooLargeError} only when even the bare event exceeds `limit`
  */
 export function serializeFluxQueueMessage(message: FluxQueueMessage, limit = MAX_SQS_MESSAGE_BYTES): string {
-  const json = JSON.stringify(message);
-  const size = Buffer.byteLength(json);
-  if (size <= limit) return json;
-  const keep = Math.max(0, message.event.message.length - (size - limit) - 64);
-  const note = ' …[truncated; see raw.message]';
-  return JSON.stringify({
-    ...message,
-    event: { ...message.event, message: `${message.event.message.slice(0, keep)}${note}` },
-  });
+  let candidate = message;
+  let json = JSON.stringify(candidate);
+  for (const shrink of [shortenEventMessage, dropRawCopies, shortenMetadataValues, dropMetadataEntries]) {
+    const excess = Buffer.byteLength(json) - limit;
+    if (excess <= 0) return json;
+    candidate = shrink(candidate, excess + BOOKKEEPING_BYTES);
+    json = JSON.stringify(candidate);
+  }
+  if (Buffer.byteLength(json) <= limit) return json;
+  throw new QueueMessageTooLargeError(
+    `the queue message needs ${Buffer.byteLength(json)} bytes, over ${limit}`,
+  );
 }

@@ -28,6 +28,7 @@ export {
   FluxQueueMessageSchema,
   MAX_SQS_MESSAGE_BYTES,
   messageGroupId,
+  QueueMessageTooLargeError,
   serializeFluxQueueMessage,
 } from './flux-message.js';
 export {

@@ -7,12 +7,6 @@ import {
   normalizeFluxEvent,
 } from '../../../lambdas/flux/flux-event.js';
 import { goJsonStringify } from '../../../lambdas/flux/go-json.js';
-import {
-  buildFluxQueueMessage,
-  FluxQueueMessageSchema,
-  messageGroupId,
-  serializeFluxQueueMessage,
-} from '../../../lambdas/incidents/flux-message.js';
 import { fixtureJson } from '../../support/fixtures.js';
 
 const healthCheckFailed = () => fixtureJson<FluxEvent>('flux-events/kustomization-healthcheck-failed.json');
@@ -161,78 +155,6 @@ describe('normalizeFluxEvent', () => {
       tag: '6.5.4',
       digest: `sha256:${digest}`,
     });
-  });
-});
-
-describe('the queue message', () => {
-  const make = () => {
-    const raw = FluxEventSchema.parse(healthCheckFailed());
-    const event = normalizeFluxEvent(raw);
-    return buildFluxQueueMessage({
-      id: 'e'.repeat(64),
-      receivedAt: new Date('2026-08-10T09:25:04Z'),
-      classification: classify(event),
-      event,
-      raw,
-    });
-  };
-
-  it('round-trips through JSON and the exported schema, as the incident worker reads it', () => {
-    // Prepare
-    const message = make();
-
-    // Act
-    const parsed = FluxQueueMessageSchema.parse(JSON.parse(serializeFluxQueueMessage(message)));
-
-    // Assess
-    expect(parsed).toEqual(message);
-    expect(parsed).toMatchObject({
-      version: 1,
-      source: 'flux',
-      classification: { category: 'rollout-failed' },
-    });
-  });
-
-  it('shortens only the normalized message copy when the whole would exceed the size limit', () => {
-    // Prepare
-    const message = make();
-    message.event.message = 'x'.repeat(5000);
-    message.raw.message = 'x'.repeat(5000);
-
-    // Act
-    const json = serializeFluxQueueMessage(message, 8000);
-
-    // Assess
-    const parsed = FluxQueueMessageSchema.parse(JSON.parse(json));
-    expect(Buffer.byteLength(json)).toBeLessThanOrEqual(8000);
-    expect(parsed.raw.message).toHaveLength(5000);
-    expect(parsed.event.message).toMatch(/truncated; see raw\.message\]$/);
-  });
-
-  it.each([
-    [
-      { cluster: 'prod', namespace: 'apps', kind: 'Kustomization', name: 'webapp' },
-      'prod/apps/Kustomization/webapp',
-    ],
-    [
-      { cluster: 'my cluster', namespace: 'apps', kind: 'Kustomization', name: 'webapp' },
-      /^my_cluster\/apps\/Kustomization\/webapp~[0-9a-f]{32}$/,
-    ],
-    [
-      { cluster: 'c', namespace: 'n', kind: 'HelmRelease', name: 'x'.repeat(200) },
-      /^c\/n\/HelmRelease\/x+~[0-9a-f]{32}$/,
-    ],
-  ])('groups %j as %s, within the SQS limits', (event, expected) => {
-    // Prepare: the object from the table
-
-    // Act
-    const groupId = messageGroupId(event);
-
-    // Assess
-    expect(groupId.length).toBeLessThanOrEqual(128);
-    expect(groupId).toMatch(/^[\x21-\x7e]+$/);
-    if (typeof expected === 'string') expect(groupId).toBe(expected);
-    else expect(groupId).toMatch(expected);
   });
 });
 
