@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { classify } from '../../../lambdas/flux/classification.js';
 import {
   bareMetadata,
   type FluxEvent,
