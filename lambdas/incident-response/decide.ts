@@ -1,0 +1,152 @@
+/**
+ * The decision: a pure function of the facts. Every outcome, including each decision not to act,
+ * comes with a named reason that is recorded and counted.
+ *
+ * @module
+ */
+import type { Decision, DecisionFacts } from './decision.js';
+import { FAILURE_GUARDS, firstBlocking, modeOff, notStale } from './guards.js';
+
+function failure(facts: DecisionFacts): Decision {
+  const blocked = firstBlocking(FAILURE_GUARDS, facts);
+  if (blocked) return blocked;
+  const early = facts.trigger === 'follow-up' ? ' before Flux’s own timeout (definitive pod failure)' : '';
+  if (facts.mode === 'pull-request') {
+    return {
+      action: 'pull-request',
+      reason: 'confirmed-failure',
+      detail: `confirmed failure${early}: opening a revert pull request (mode pull-request)`,
+      alert: { state: 'failing', severity: 'critical' },
+    };
+  }
+  return {
+    action: 'revert',
+    reason: 'confirmed-failure',
+    detail: `confirmed failure${early}: ${facts.dryRun ? 'would revert (dry run)' : 'reverting in git'}`,
+    alert: { state: 'reverting', severity: 'critical' },
+  };
+}
+
+function succeeded(facts: DecisionFacts): Decision {
+  if (facts.verdict?.verdict !== 'pass') {
+    return {
+      action: 'ignore',
+      reason: 'success-not-verified',
+      detail: `Flux reported success but validation was ${facts.verdict?.verdict ?? 'not run'}: not recorded as last known good`,
+    };
+  }
+  return {
+    action: 'record-known-good',
+    reason: facts.awaitingRecovery ? 'recovered' : 'verified-success',
+    detail: facts.awaitingRecovery
+      ? 'Flux applied the revert and validation passed: recovered'
+      : 'Flux reported success and validation passed: last known good',
+    ...(facts.awaitingRecovery ? { alert: { state: 'recovered' as const, severity: 'info' as const } } : {}),
+  };
+}
+
+function followUp(facts: DecisionFacts): Decision {
+  const verdict = facts.verdict;
+  if (verdict?.verdict === 'fail' && verdict.definitive) return failure(facts);
+  if (verdict?.verdict === 'pass' && verdict.fluxReady) {
+    return {
+      action: 'record-known-good',
+      reason: 'baked',
+      detail: 'the new revision is healthy and Flux reports it ready',
+    };
+  }
+  if (facts.bakeChecksLeft) {
+    return {
+      action: 'schedule-follow-up',
+      reason: verdict?.verdict === 'fail' ? 'not-definitive' : 'still-baking',
+      detail:
+        verdict?.verdict === 'fail'
+          ? 'failing, but not from a definitive pod state: a slow rollout is never failed early; checking again'
+          : `validation ${verdict?.verdict ?? 'not run'}: checking again within the bake window`,
+    };
+  }
+  return {
+    action: 'ignore',
+    reason: 'bake-window-over',
+    detail: 'the bake window is over: Flux’s own health check decides from here',
+  };
+}
+
+/**
+ * Decides what to do about one trigger.
+ *
+ * @example
+ * ```ts
+ * const decision = decide({ trigger: 'rollout-failed', verdict: { verdict: 'fail', definitive: false }, ... });
+ * decision.action; // 'revert' when every guard lets it through
+ * ```
+ */
+export function decide(facts: DecisionFacts): Decision {
+  switch (facts.trigger) {
+    case 'rollout-failed':
+      return failure(facts);
+    case 'build-failed':
+      return (
+        modeOff.check(facts) ??
+        notStale.check(facts) ?? {
+          action: 'alert-only',
+          reason: 'build-failed',
+          detail: 'Flux could not build the revision: nothing was applied, nothing to revert',
+          alert: { state: 'failing', severity: 'warning' },
+        }
+      );
+    case 'flux-error':
+      return (
+        modeOff.check(facts) ??
+        notStale.check(facts) ?? {
+          action: 'alert-only',
+          reason: 'flux-error',
+          detail: 'Flux reported an error that is not a failed rollout: alert, never revert',
+          alert: { state: 'failing', severity: 'warning' },
+        }
+      );
+    case 'succeeded':
+      return modeOff.check(facts) ?? succeeded(facts);
+    case 'applied':
+      return (
+        modeOff.check(facts) ?? {
+          action: 'schedule-follow-up',
+          reason: 'bake-started',
+          detail: 'a new revision was applied: checking it through the bake window',
+        }
+      );
+    case 'follow-up':
+      return modeOff.check(facts) ?? followUp(facts);
+    case 'alarm':
+      if (!facts.inBakeWindow) {
+        return (
+          modeOff.check(facts) ?? {
+            action: 'alert-only',
+            reason: 'not-caused-by-deploy',
+            detail: 'the alarm fired outside the bake window of any revision: not caused by a deploy',
+            alert: { state: 'not-caused-by-deploy', severity: 'warning' },
+          }
+        );
+      }
+      return failure(facts);
+    case 'alarm-ok':
+      return facts.alarmIncidentOpen
+        ? {
+            action: 'resolve',
+            reason: 'alarm-ok',
+            detail: 'the alarm is back to OK',
+            alert: { state: 'recovered', severity: 'info' },
+          }
+        : {
+            action: 'ignore',
+            reason: 'alarm-ok-no-incident',
+            detail: 'the alarm is back to OK; no open incident',
+          };
+    default:
+      return {
+        action: 'ignore',
+        reason: 'not-actionable',
+        detail: 'an event fluxguard records but does not act on',
+      };
+  }
+}
