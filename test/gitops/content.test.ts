@@ -8,7 +8,8 @@ import { asArray, field, type KubeObject, objectRef } from './support/kube-objec
 
 const trees = await Promise.all(ENVIRONMENTS.map((environment) => loadGitopsTree(environment)));
 
-describe.each(trees)('what Flux applies to $environment', ({ environment, objects }) => {
+describe.each(trees)('what Flux applies to $environment', (tree) => {
+  const { environment, objects } = tree;
   const config = SAMPLE_CLUSTER_CONFIG[environment];
   const find = (ref: string): KubeObject => {
     const found = objects.find((object) => objectRef(object) === ref);
@@ -306,23 +307,16 @@ describe.each(trees)('what Flux applies to $environment', ({ environment, object
       expect(sources).toContainEqual({ kind: 'Kustomization', name: '*', namespace: 'flux-system' });
     });
 
-    it('may read Flux objects and patch only Kustomizations and GitRepositories', () => {
+    it('may read Flux objects cluster-wide and patch none of them there', () => {
       const rules = asArray(field(find('ClusterRole/fluxguard-guard'), ['rules'])) as {
         apiGroups: string[];
         resources: string[];
         verbs: string[];
       }[];
-      const patchable = rules
-        .filter((rule) => rule.verbs.includes('patch'))
-        .flatMap((rule) => rule.resources)
-        .sort();
-      expect(patchable).toEqual(['gitrepositories', 'kustomizations']);
+      expect(new Set(rules.flatMap((rule) => rule.verbs))).toEqual(new Set(['get', 'list', 'watch']));
       expect(
         rules.every((rule) => rule.apiGroups.every((group) => group.endsWith('.toolkit.fluxcd.io'))),
       ).toBe(true);
-      expect(new Set(rules.flatMap((rule) => rule.verbs))).toEqual(
-        new Set(['get', 'list', 'watch', 'patch']),
-      );
       expect(rules.flatMap((rule) => rule.resources)).toEqual(
         expect.arrayContaining([
           'kustomizations',
@@ -330,11 +324,60 @@ describe.each(trees)('what Flux applies to $environment', ({ environment, object
           'gitrepositories',
           'ocirepositories',
           'helmrepositories',
+          'imageupdateautomations',
         ]),
       );
       expect(find('ClusterRoleBinding/fluxguard-guard')).toMatchObject({
         roleRef: { kind: 'ClusterRole', name: 'fluxguard-guard' },
         subjects: [{ kind: 'Group', name: 'fluxguard-guard' }],
+      });
+    });
+
+    it('may patch Flux objects only in the namespaces that hold them, and only the four it asks to reconcile', () => {
+      // Prepare: what the guard patches, and every namespace holding one of those kinds.
+      const patchable: Record<string, string> = {
+        GitRepository: 'gitrepositories',
+        Kustomization: 'kustomizations',
+        HelmRelease: 'helmreleases',
+        ImageUpdateAutomation: 'imageupdateautomations',
+      };
+      const needed = new Set(
+        [...tree.cluster, ...objects]
+          .filter((object) => object.kind in patchable && object.metadata.namespace)
+          .map((object) => `${object.metadata.namespace}/${patchable[object.kind]}`),
+      );
+      const roleRules = (object: KubeObject) =>
+        asArray(field(object, ['rules'])) as { resources: string[]; verbs: string[] }[];
+      const granted = new Set(
+        objects
+          .filter((object) => object.kind === 'Role' && object.metadata.name === 'fluxguard-guard-reconcile')
+          .flatMap((role) =>
+            roleRules(role)
+              .filter((rule) => rule.verbs.includes('patch'))
+              .flatMap((rule) => rule.resources.map((resource) => `${role.metadata.namespace}/${resource}`)),
+          ),
+      );
+
+      // Assess
+      expect([...needed].filter((pair) => !granted.has(pair))).toEqual([]);
+      expect([...granted].every((pair) => Object.values(patchable).includes(pair.split('/')[1] ?? ''))).toBe(
+        true,
+      );
+      const clusterWidePatch = objects
+        .filter((object) => object.kind === 'ClusterRole')
+        .filter((role) =>
+          roleRules(role).some((rule) => rule.verbs.includes('patch') || rule.verbs.includes('*')),
+        )
+        .map(objectRef);
+      expect(clusterWidePatch).toEqual([]);
+      for (const namespace of new Set([...granted].map((pair) => pair.split('/')[0]))) {
+        expect(find(`RoleBinding/${namespace}/fluxguard-guard-reconcile`)).toMatchObject({
+          roleRef: { kind: 'Role', name: 'fluxguard-guard-reconcile' },
+          subjects: [{ kind: 'Group', name: 'fluxguard-guard' }],
+        });
+      }
+      expect(find('ValidatingAdmissionPolicyBinding/fluxguard-guard-reconcile-only').spec).toMatchObject({
+        validationActions: ['Deny'],
       });
     });
 

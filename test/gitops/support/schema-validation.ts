@@ -2,6 +2,10 @@ import { Kustomization } from '@kubernetes-models/flux-cd/kustomize.toolkit.flux
 import { Alert, Provider } from '@kubernetes-models/flux-cd/notification.toolkit.fluxcd.io/v1beta3';
 import { GitRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1';
 import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
+import {
+  ValidatingAdmissionPolicy,
+  ValidatingAdmissionPolicyBinding,
+} from 'kubernetes-models/admissionregistration.k8s.io/v1';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { Ingress, NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
@@ -74,6 +78,10 @@ export const VALIDATORS: Readonly<Record<string, Validator>> = {
   'rbac.authorization.k8s.io/v1/Role': fromModel(Role),
   'rbac.authorization.k8s.io/v1/RoleBinding': fromModel(RoleBinding),
   'storage.k8s.io/v1/StorageClass': fromModel(StorageClass),
+  'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy': fromModel(ValidatingAdmissionPolicy),
+  'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding': fromModel(
+    ValidatingAdmissionPolicyBinding,
+  ),
   'kustomize.toolkit.fluxcd.io/v1/Kustomization': fromModel(Kustomization),
   'source.toolkit.fluxcd.io/v1/GitRepository': fromModel(GitRepository),
   'notification.toolkit.fluxcd.io/v1beta3/Provider': fromModel(Provider),
