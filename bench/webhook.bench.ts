@@ -17,9 +17,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import { SecretReader } from '../lambdas/aws/secrets.js';
-import { createWebhookHandler } from '../lambdas/webhook/index.js';
-import { SecretsManagerKeys } from '../lambdas/webhook/keys.js';
+import { SecretReader } from '../lambdas/aws/index.js';
+import { createWebhookHandler, SecretsManagerKeys } from '../lambdas/webhook/index.js';
 import { BUNDLE_FILE, bundleLambda, bundleSizes } from '../lib/bundling.js';
 import {
   FLUX_FIXTURES,

@@ -6,7 +6,7 @@ import {
   type EksToken,
   type ExecCredentialApiVersion,
   execCredential,
-} from '../../lambdas/cluster/eks-token.js';
+} from '../../lambdas/cluster/index.js';
 import { type Command, ExitCode, stringOption, UsageError } from '../command.js';
 
 /** What `fluxguard token` signs with; tests pass fixed credentials and a fixed clock. */

@@ -10,7 +10,7 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-/** The environment a function reads; `process.env` in Lambda, a plain object in tests and the CLI. */
+/** The environment a function reads: the process environment in Lambda, a plain object in tests and the CLI. */
 export type Environment = Readonly<Record<string, string | undefined>>;
 
 /**

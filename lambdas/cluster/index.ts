@@ -15,7 +15,13 @@ export {
   describeEksCluster,
   type EksClusterInfo,
 } from './cluster-connection.js';
-export { createEksToken, type EksToken, EksTokenProvider, execCredential } from './eks-token.js';
+export {
+  createEksToken,
+  type EksToken,
+  EksTokenProvider,
+  type ExecCredentialApiVersion,
+  execCredential,
+} from './eks-token.js';
 export { ClusterUnavailableError, type KubeFailure, KubeRequestError } from './errors.js';
 export type {
   FluxContext,

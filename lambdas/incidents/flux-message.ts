@@ -8,13 +8,14 @@
 import { createHash } from 'node:crypto';
 // zod/mini: the same schemas, tree-shakable and cheap to build at import (see docs/WEBHOOK.md).
 import * as z from 'zod/mini';
-import { type Classification, ClassificationSchema } from '../flux/classification.js';
 import {
+  type Classification,
+  ClassificationSchema,
   type FluxEvent,
   FluxEventSchema,
   type NormalizedFluxEvent,
   NormalizedFluxEventSchema,
-} from '../flux/flux-event.js';
+} from '../flux/index.js';
 
 /** The zod schema of {@link FluxQueueMessage}; `version` and `source` discriminate future formats. */
 export const FluxQueueMessageSchema = z.object({

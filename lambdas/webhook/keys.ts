@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { type SecretReader, secretField } from '../aws/secrets.js';
+import { type SecretReader, secretField } from '../aws/index.js';
 import { type Signature, signatureMatches } from './signature.js';
 
 /** Which key verified a request. */
@@ -16,7 +16,7 @@ export interface SigningKeys {
   /**
    * The key version that verified `body`, or `undefined` when none did.
    *
-   * @throws {import('../aws/secrets.js').SecretReadError} when the keys cannot be read
+   * @throws {import('../aws/index.js').SecretReadError} when the keys cannot be read
    */
   verify(body: Uint8Array, signature: Signature): Promise<KeyVersion | undefined>;
 }

@@ -6,7 +6,7 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { revisionLabel } from '../flux/revision.js';
+import { revisionLabel } from '../flux/index.js';
 import type { WebhookRequest } from './http.js';
 import type { OutcomeKind, WebhookOutcome } from './process-webhook.js';
 

@@ -6,15 +6,21 @@
  * @module
  */
 import { parse } from '@aws-lambda-powertools/parser';
-import { type Classification, classify, ignoreReason } from '../flux/classification.js';
-import { FluxEventSchema, type NormalizedFluxEvent, normalizeFluxEvent } from '../flux/flux-event.js';
+import {
+  type Classification,
+  classify,
+  FluxEventSchema,
+  ignoreReason,
+  type NormalizedFluxEvent,
+  normalizeFluxEvent,
+} from '../flux/index.js';
+import type { IncidentQueue } from '../incidents/index.js';
 import {
   bodyDigest,
   buildFluxQueueMessage,
   messageGroupId,
   serializeFluxQueueMessage,
-} from '../incidents/flux-message.js';
-import type { IncidentQueue } from '../incidents/queue.js';
+} from '../incidents/index.js';
 import type { WebhookAnswer, WebhookRequest } from './http.js';
 import type { KeyVersion, SigningKeys } from './keys.js';
 import { parseSignatureHeader, SIGNATURE_HEADER } from './signature.js';

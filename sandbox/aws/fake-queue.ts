@@ -1,4 +1,4 @@
-import { type IncidentQueue, QueueError, type QueueMessage } from '../../lambdas/incidents/queue.js';
+import { type IncidentQueue, QueueError, type QueueMessage } from '../../lambdas/incidents/index.js';
 
 /**
  * An in-memory SQS FIFO queue: a message whose deduplication id was seen within the 5-minute

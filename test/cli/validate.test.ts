@@ -5,9 +5,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeTokenCommand } from '../../cli/commands/token.js';
 import { makeValidateCommand, parseTarget, validateCommand } from '../../cli/commands/validate.js';
 import { main } from '../../cli/main.js';
-import type { ValidationReport } from '../../lambdas/cluster/report.js';
-import { FakeKubeApi } from '../../sandbox/kube-api/fake-kube-api.js';
-import { app, gitRepository, kustomization } from '../../sandbox/kube-api/objects.js';
+import type { ValidationReport } from '../../lambdas/cluster/index.js';
+import { app, FakeKubeApi, gitRepository, kustomization } from '../../sandbox/index.js';
 import { recordedToken } from '../lambdas/cluster/support/recorded-token.js';
 import { captureIO } from '../support/capture-io.js';
 

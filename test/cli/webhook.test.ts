@@ -7,10 +7,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWebhookServer, type WebhookServer } from '../../cli/local-webhook-server.js';
 import { main } from '../../cli/main.js';
-import { FluxQueueMessageSchema } from '../../lambdas/incidents/flux-message.js';
-import { LineQueue } from '../../lambdas/incidents/queue.js';
-import { StaticKeys } from '../../lambdas/webhook/keys.js';
-import { signBody } from '../../lambdas/webhook/signature.js';
+import { FluxQueueMessageSchema, LineQueue } from '../../lambdas/incidents/index.js';
+import { StaticKeys, signBody } from '../../lambdas/webhook/index.js';
 import { captureIO } from '../support/capture-io.js';
 import { documentedSignatures, fluxHeaders, TEST_KEY, wireBody } from '../support/webhook-requests.js';
 

@@ -6,7 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLE_FILE, bundleLambda, bundleSizes } from '../../lib/bundling.js';
-import { startFakeAws } from '../../sandbox/aws/fake-aws.js';
+import { startFakeAws } from '../../sandbox/index.js';
 import { fluxHeaders, functionUrlEvent, TEST_KEY, wireBody } from '../support/webhook-requests.js';
 
 const run = promisify(execFile);

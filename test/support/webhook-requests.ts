@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, LambdaFunctionURLEvent } from 'aws-lambda';
-import { goJsonStringify } from '../../lambdas/flux/go-json.js';
-import { signBody } from '../../lambdas/webhook/signature.js';
+import { goJsonStringify } from '../../lambdas/flux/index.js';
+import { signBody } from '../../lambdas/webhook/index.js';
 import { fixtureJson, fixtureText } from './fixtures.js';
 
 /** The key the contract's SOURCES.md signs the fixtures with. */

@@ -1,13 +1,12 @@
 import { isUtf8 } from 'node:buffer';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
-import { FluxEventSchema } from '../../../lambdas/flux/flux-event.js';
-import { goJsonStringify } from '../../../lambdas/flux/go-json.js';
-import type { QueueMessage } from '../../../lambdas/incidents/queue.js';
+import { FluxEventSchema, goJsonStringify } from '../../../lambdas/flux/index.js';
+import type { QueueMessage } from '../../../lambdas/incidents/index.js';
 import { createWebhookHandler } from '../../../lambdas/webhook/create-webhook-handler.js';
 import { StaticKeys } from '../../../lambdas/webhook/keys.js';
 import { signBody } from '../../../lambdas/webhook/signature.js';
-import { FakeFifoQueue } from '../../../sandbox/aws/fake-queue.js';
+import { FakeFifoQueue } from '../../../sandbox/index.js';
 import {
   FLUX_FIXTURES,
   fluxHeaders,

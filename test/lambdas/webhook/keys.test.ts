@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { SecretReader } from '../../../lambdas/aws/secrets.js';
+import { SecretReader } from '../../../lambdas/aws/index.js';
 import { SecretsManagerKeys, StaticKeys } from '../../../lambdas/webhook/keys.js';
 import { parseSignatureHeader, type Signature, signBody } from '../../../lambdas/webhook/signature.js';
 

@@ -3,11 +3,10 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Category } from '../../../../lambdas/flux/classification.js';
-import type { FluxEvent } from '../../../../lambdas/flux/flux-event.js';
-import { goJsonStringify } from '../../../../lambdas/flux/go-json.js';
-import { FluxQueueMessageSchema } from '../../../../lambdas/incidents/flux-message.js';
-import { signBody } from '../../../../lambdas/webhook/signature.js';
+import type { Category, FluxEvent } from '../../../../lambdas/flux/index.js';
+import { goJsonStringify } from '../../../../lambdas/flux/index.js';
+import { FluxQueueMessageSchema } from '../../../../lambdas/incidents/index.js';
+import { signBody } from '../../../../lambdas/webhook/index.js';
 import { fixtureJson } from '../../../support/fixtures.js';
 import {
   captureOutput,
