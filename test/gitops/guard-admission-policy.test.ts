@@ -11,7 +11,7 @@ const GUARD = ['fluxguard-guard', 'system:authenticated'];
 const REQUESTED_AT = 'reconcile.fluxcd.io/requestedAt';
 
 function gitRepository(): KubeObject {
-  return {
+  const object = {
     apiVersion: 'source.toolkit.fluxcd.io/v1',
     kind: 'GitRepository',
     metadata: {
@@ -23,6 +23,7 @@ function gitRepository(): KubeObject {
     },
     spec: { interval: '1m', url: 'https://github.com/acme/platform', ref: { branch: 'main' } },
   };
+  return object as KubeObject;
 }
 
 function kustomization(): KubeObject {
