@@ -71,13 +71,15 @@ export async function createEksToken({
   });
   const signed = await signer.presign(request, { expiresIn: PRESIGN_SECONDS, signingDate });
   const params = Object.entries(signed.query ?? {})
-    .flatMap(([key, value]) => (Array.isArray(value) ? value.map((v) => [key, v]) : [[key, value ?? '']]))
+    .flatMap(([key, value]): Array<[string, string]> =>
+      Array.isArray(value) ? value.map((v): [string, string] => [key, v]) : [[key, value ?? '']],
+    )
     .sort(([a], [b]) => {
       if (a === 'X-Amz-Signature') return 1;
       if (b === 'X-Amz-Signature') return -1;
       return a < b ? -1 : a > b ? 1 : 0;
     })
-    .map(([key, value]) => `${rfc3986(key ?? '')}=${rfc3986(value ?? '')}`)
+    .map(([key, value]) => `${rfc3986(key)}=${rfc3986(value)}`)
     .join('&');
   const url = `https://${hostname}/?${params}`;
   return {
