@@ -30,4 +30,29 @@ export {
   type AlertTrigger,
   type AlertVerdict,
 } from './alert.js';
+export { type AlertAttributeName, alertMessageAttributes, type StringAttribute } from './attributes.js';
+export {
+  ALERT_CONTEXT_KEY,
+  alertFromNotification,
+  CHATBOT_BUDGET,
+  CHATBOT_NOTIFICATION_BUDGET_BYTES,
+  type ChatbotNotification,
+  renderChatbotNotification,
+  SNS_MESSAGE_LIMIT_BYTES,
+  utf8Bytes,
+} from './chatbot.js';
 export { AlertError, NotAnAlertError } from './errors.js';
+export {
+  type AlertHistoryEntry,
+  blockTextLength,
+  renderSlackMessage,
+  SLACK_BUDGET,
+  SLACK_LIMITS,
+  type SlackBlock,
+  type SlackMessage,
+  type SlackRenderOptions,
+  type SlackText,
+  slackLimitViolations,
+} from './slack.js';
+export { renderPlainText, TEXT_BUDGET } from './text.js';
+export { STATE_WORDING, type StateWording, targetPath, titleLine } from './wording.js';
