@@ -1,0 +1,74 @@
+/**
+ * What the worker keeps in its state table, as an interface the pipeline uses (so the pipeline is
+ * tested with any implementation) and the key layout of the DynamoDB table.
+ *
+ * @module
+ */
+import type { AppliedRevision, IncidentRecord, LastKnownGood, LedgerEntry, ObjectRef } from './model.js';
+
+/** Everything about one object, read in one query. */
+export interface ObjectState {
+  lastKnownGood?: LastKnownGood;
+  applied?: AppliedRevision;
+  breaker?: { open: boolean; reason?: string; at: string; resetAt?: string };
+  incidents: IncidentRecord[];
+}
+
+/** One recorded decision (the decision log). */
+export interface DecisionRecord {
+  at: string;
+  /** The queue message (or replay) the decision was made for. */
+  messageId: string;
+  source: 'flux' | 'alarm' | 'follow-up';
+  trigger: string;
+  action: string;
+  reason: string;
+  detail: string;
+  revision?: string;
+  incidentId?: string;
+  verdict?: string;
+}
+
+/** The answer of {@link StateStore.beginRevert}. */
+export type BeginRevert =
+  /** The ledger now holds `pending` for this revert: go ahead (a retry also lands here once the lease expired). */
+  | { kind: 'started' }
+  /** Already completed earlier: nothing to push again. */
+  | { kind: 'done'; entry: LedgerEntry }
+  /** Another worker is pushing this revert right now. */
+  | { kind: 'busy'; entry: LedgerEntry };
+
+/** A summary of the table for `fluxguard status`. */
+export interface StateSummary {
+  openIncidents: IncidentRecord[];
+  lastKnownGood: Array<{ object: string; lastKnownGood: LastKnownGood }>;
+  breakers: Array<{ object: string; open: boolean; reason?: string; at: string }>;
+  pendingReverts: LedgerEntry[];
+  recentDecisions: Array<DecisionRecord & { object: string }>;
+}
+
+/** The worker's state. Every write that guards an action is conditional. */
+export interface StateStore {
+  loadObject(ref: ObjectRef): Promise<ObjectState>;
+  /** Automatic reverts recorded since the given instants, for the object and for its cluster. */
+  countReverts(
+    ref: ObjectRef,
+    since: { object: Date; cluster: Date },
+  ): Promise<{ object: number; cluster: number }>;
+  /** Writes the ledger entry `pending` unless it exists (or exists pending with an expired lease). */
+  beginRevert(entry: LedgerEntry, leaseUntil: Date, now: Date): Promise<BeginRevert>;
+  /** Completes a pending ledger entry: `pushed(commit)` or `pull-request(url)`. */
+  completeRevert(entry: LedgerEntry): Promise<void>;
+  /** Counts one automatic revert for the breaker (object and cluster windows). */
+  recordRevert(ref: ObjectRef, at: Date, incidentId: string): Promise<void>;
+  putIncident(incident: IncidentRecord): Promise<void>;
+  putKnownGood(ref: ObjectRef, good: LastKnownGood): Promise<void>;
+  putApplied(ref: ObjectRef, applied: AppliedRevision): Promise<void>;
+  openBreaker(ref: ObjectRef, reason: string, at: Date): Promise<void>;
+  resetBreaker(ref: ObjectRef, at: Date): Promise<void>;
+  recordDecision(ref: ObjectRef, decision: DecisionRecord): Promise<void>;
+  /** Takes the object's lease (follow-ups, which have no message group); `false` when another holds it. */
+  takeLease(ref: ObjectRef, owner: string, until: Date, now: Date): Promise<boolean>;
+  releaseLease(ref: ObjectRef, owner: string): Promise<void>;
+  summary(limit?: number): Promise<StateSummary>;
+}
