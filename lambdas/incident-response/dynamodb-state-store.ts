@@ -143,7 +143,7 @@ export class DynamoDbStateStore implements StateStore {
     ref: ObjectRef,
     since: { object: Date; cluster: Date },
   ): Promise<{ object: number; cluster: number }> {
-    const from = since.object < since.cluster ? since.object : since.cluster;
+    const from = new Date(Math.min(since.object.getTime(), since.cluster.getTime()));
     const page = await this.#send('count reverts', () =>
       this.#doc.send(
         new QueryCommand({
