@@ -65,11 +65,6 @@ export class SecretReader {
     if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8');
     throw new SecretReadError(`secret ${secretId} (${stage}) has no string value`);
   }
-
-  /** Forgets every cached value, e.g. after a caller saw the cached one rejected. */
-  clear(): void {
-    for (const provider of Object.values(this.#providers)) provider.clearCache();
-  }
 }
 
 /**

@@ -1,13 +1,13 @@
 /**
  * What a Flux event means for a rollout, decided in one place from the object kind, the severity
- * and the reason (flux-notification contract §4). Pure and table-tested.
+ * and the reason, as kustomize-controller, helm-controller and source-controller emit them
+ * (their `event.Eventf` calls and the `meta` condition reasons of fluxcd/pkg). Pure and table-tested.
  *
  * Kustomization info events carry whatever the Ready condition's reason is at that moment, so a
  * failure reason on an `info` event is progress, not a failure: severity and reason are read together.
  *
  * @module
  */
-// zod/mini: the same schemas, tree-shakable and cheap to build at import (see docs/WEBHOOK.md).
 import * as z from 'zod/mini';
 import type { Severity } from './flux-event.js';
 

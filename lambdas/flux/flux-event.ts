@@ -8,17 +8,16 @@
  *
  * @module
  */
-// zod/mini: the same schemas, tree-shakable and cheap to build at import (see docs/WEBHOOK.md).
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import { parseRevision, type Revision, RevisionSchema } from './revision.js';
 
-/** `corev1.ObjectReference` as Flux fills it; kind, namespace and name are needed to act on it. */
 // zod/mini ships no messages by default ("Invalid input"); English ones make a 400 answer useful.
 z.config(en());
 
 const nonEmpty = () => z.string().check(z.minLength(1));
 
+/** `corev1.ObjectReference` as Flux fills it; kind, namespace and name are needed to act on it. */
 export const InvolvedObjectSchema = z.looseObject({
   kind: nonEmpty(),
   namespace: nonEmpty(),

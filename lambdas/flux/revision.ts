@@ -8,7 +8,6 @@
  *
  * @module
  */
-// zod/mini: the same schemas, tree-shakable and cheap to build at import (see docs/WEBHOOK.md).
 import * as z from 'zod/mini';
 
 /** A Git commit, e.g. from `main@sha1:<sha>`, `refs/heads/main@sha1:<sha>`, `sha1:<sha>` or `main/<sha>`. */

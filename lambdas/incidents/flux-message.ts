@@ -6,7 +6,6 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-// zod/mini: the same schemas, tree-shakable and cheap to build at import (see docs/WEBHOOK.md).
 import * as z from 'zod/mini';
 import {
   type Classification,

@@ -9,16 +9,7 @@
  *
  * @module
  */
-import type {
-  APIGatewayProxyEvent,
-  APIGatewayProxyEventV2,
-  APIGatewayProxyResult,
-  APIGatewayProxyStructuredResultV2,
-  LambdaFunctionURLEvent,
-} from 'aws-lambda';
-
-/** An event the webhook accepts. */
-export type WebhookEvent = LambdaFunctionURLEvent | APIGatewayProxyEventV2 | APIGatewayProxyEvent;
+import type { APIGatewayProxyResult, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 
 /** The result the webhook returns, in the shape of the event it answers. */
 export type WebhookResult = APIGatewayProxyStructuredResultV2 | APIGatewayProxyResult;

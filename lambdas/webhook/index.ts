@@ -25,7 +25,6 @@ export {
   toWebhookRequest,
   toWebhookResult,
   type WebhookAnswer,
-  type WebhookEvent,
   type WebhookRequest,
   type WebhookResult,
 } from './http.js';
