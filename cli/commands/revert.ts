@@ -23,7 +23,9 @@ export const revertCommand: Command = {
     '  --layer, --evidence, --link   context written into the commit message',
     '  --json       print the result as JSON',
     '',
-    'Environment: GITHUB_TOKEN (required), GITHUB_API_URL (GitHub Enterprise Server, e.g. https://ghe.example.com/api/v3).',
+    'Environment: GITHUB_TOKEN (required), GITHUB_API_URL (default https://api.github.com; GitHub Enterprise',
+    'Server: https://ghe.example.com/api/v3). The token goes only to GITHUB_API_URL: a --repo URL on another',
+    'host is refused (exit 64); a bare owner/name is taken to be on that GitHub.',
     '',
     'Exit codes: 0 reverted, pull request opened, already reverted, nothing to revert or planned;',
     '1 refused (revert of a revert, branch kept moving, too far back); 64 usage;',
@@ -53,27 +55,34 @@ export const revertCommand: Command = {
     const paths = ((values.path as string[] | undefined) ?? []).map(String);
     const token = io.env.GITHUB_TOKEN;
     if (!token) throw new UsageError('GITHUB_TOKEN is not set');
+    const apiUrl = io.env.GITHUB_API_URL?.trim() || undefined;
 
     // Loaded here so `fluxguard --help` does not pay for Octokit.
-    const { parseRepositoryUrl, apiUrlForHost } = await import('../../lambdas/revert/repository-url.js');
-    const { RepositoryUrlError, GitHubError } = await import('../../lambdas/revert/errors.js');
-    const { createGitHubOctokit } = await import('../../lambdas/revert/octokit.js');
-    const { OctokitGitHub } = await import('../../lambdas/revert/github-client.js');
-    const { RevertEngine } = await import('../../lambdas/revert/revert-engine.js');
-    const { parseGitHubCredentials } = await import('../../lambdas/revert/github-auth.js');
-
-    let repository: ReturnType<typeof parseRepositoryUrl>;
+    const revert = await import('../../lambdas/revert/index.js');
+    let engine: Awaited<ReturnType<typeof revert.createRevertEngine>>;
     try {
-      repository = parseRepositoryUrl(repoOption);
+      // A bare owner/name is on the configured GitHub; a URL must name that host.
+      const repository = revert.parseRepositoryUrl(
+        repoOption,
+        revert.gitHubHostOf(apiUrl ?? revert.DEFAULT_GITHUB_API_URL),
+      );
+      engine = await revert.createRevertEngine({
+        repository,
+        ...(apiUrl ? { apiUrl } : {}),
+        credentials: revert.parseGitHubCredentials(token, 'GITHUB_TOKEN'),
+        budgetMs: 120_000,
+      });
     } catch (error) {
-      if (error instanceof RepositoryUrlError) throw new UsageError(error.message);
+      if (
+        error instanceof revert.RepositoryUrlError ||
+        error instanceof revert.RepositoryHostError ||
+        error instanceof revert.GitHubApiUrlError ||
+        error instanceof revert.GitHubCredentialsError
+      ) {
+        throw new UsageError(error.message);
+      }
       throw error;
     }
-    const octokit = createGitHubOctokit({
-      credentials: parseGitHubCredentials(token, 'GITHUB_TOKEN'),
-      baseUrl: io.env.GITHUB_API_URL ?? apiUrlForHost(repository.host),
-    });
-    const engine = new RevertEngine(new OctokitGitHub(octokit, repository.owner, repository.repo));
     try {
       const result = await engine.revert({
         branch,
@@ -99,7 +108,7 @@ export const revertCommand: Command = {
       }
       return result.outcome === 'refused' ? ExitCode.failed : ExitCode.ok;
     } catch (error) {
-      if (error instanceof GitHubError) {
+      if (error instanceof revert.GitHubError) {
         io.stderr(`error: ${error.message}`);
         return ExitCode.unavailable;
       }

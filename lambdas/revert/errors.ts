@@ -1,10 +1,17 @@
 /**
  * Typed errors of the revert engine. Each names what went wrong in words an operator can act on;
  * the CLI and the incident worker map them to exit codes and alert text.
+ *
+ * @module
  */
 
+/** Base class of every error the revert library throws. */
+export class RevertError extends Error {
+  override name = 'RevertError';
+}
+
 /** Base class: GitHub answered in a way the engine cannot work around. */
-export class GitHubError extends Error {
+export class GitHubError extends RevertError {
   override name = 'GitHubError';
   /** The HTTP status GitHub answered, when there was one. */
   readonly status: number | undefined;
@@ -46,11 +53,29 @@ export class GitHubRequestError extends GitHubError {
 }
 
 /** A repository URL or `owner/name` that cannot be parsed. */
-export class RepositoryUrlError extends Error {
+export class RepositoryUrlError extends RevertError {
   override name = 'RepositoryUrlError';
 }
 
 /** The GitHub credentials secret holds neither a token nor a GitHub App definition. */
-export class GitHubCredentialsError extends Error {
+export class GitHubCredentialsError extends RevertError {
   override name = 'GitHubCredentialsError';
+}
+
+/**
+ * The repository is not on the GitHub host the API URL is configured for. Credentials are sent only
+ * to the configured API, so such a repository is refused before any request.
+ */
+export class RepositoryHostError extends RevertError {
+  override name = 'RepositoryHostError';
+}
+
+/** The API URL configured for GitHub is not an http(s) URL without credentials. */
+export class GitHubApiUrlError extends RevertError {
+  override name = 'GitHubApiUrlError';
+}
+
+/** The revert's deadline passed: no request is started after it, and one in flight is aborted. */
+export class DeadlineExceededError extends GitHubError {
+  override name = 'DeadlineExceededError';
 }

@@ -1,4 +1,5 @@
 import {
+  DeadlineExceededError,
   GitHubNotFoundError,
   GitHubPermissionError,
   GitHubRequestError,
@@ -106,6 +107,13 @@ interface CallContext {
  * action and, for 401/403, the permission it needs.
  */
 export function toGitHubError(error: unknown, fullName: string, context: CallContext): Error {
+  if ((error as Error | undefined)?.name === 'AbortError') {
+    return new DeadlineExceededError(
+      `the revert's deadline passed while trying to ${context.action} on ${fullName}: ${(error as Error).message}`,
+      undefined,
+      { cause: error },
+    );
+  }
   const e = error as ErrorLike;
   if (typeof e?.status !== 'number') return error as Error;
   const data = e.response?.data as { message?: string } | undefined;

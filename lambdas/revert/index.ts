@@ -11,10 +11,14 @@
  * @module
  */
 export {
-  type EnvironmentOptions,
-  revertEngineFromEnvironment,
+  type CreateRevertEngineOptions,
+  type CredentialsSource,
+  createRevertEngine,
+  type SecretStringReader,
 } from './create-revert-engine.js';
 export {
+  DeadlineExceededError,
+  GitHubApiUrlError,
   GitHubCredentialsError,
   GitHubError,
   GitHubNotFoundError,
@@ -23,7 +27,9 @@ export {
   GitHubUnavailableError,
   NotFastForwardError,
   ProtectedBranchError,
+  RepositoryHostError,
   RepositoryUrlError,
+  RevertError,
 } from './errors.js';
 export {
   type AppCredentials,
@@ -53,6 +59,7 @@ export {
 } from './message.js';
 export {
   createGitHubOctokit,
+  GITHUB_REQUEST_TIMEOUT_MS,
   GitHubOctokit,
   type GitHubOctokitInstance,
   type GitHubOctokitOptions,
@@ -79,11 +86,14 @@ export {
   type WritePacerOptions,
 } from './rate-limits.js';
 export {
-  apiUrlForHost,
+  assertRepositoryOnApiHost,
+  DEFAULT_GITHUB_API_URL,
+  gitHubHostOf,
   parseRepositoryUrl,
   type RepositoryRef,
   webUrl,
 } from './repository-url.js';
+export { type Fetch, fetchWithTimeouts } from './request-timeouts.js';
 export {
   COMPARE_FILE_CAP,
   PULL_REQUEST_BRANCH_PREFIX,

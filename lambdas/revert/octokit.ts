@@ -4,6 +4,10 @@ import { type ThrottlingOptions, throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import { type GitHubCredentials, octokitAuthOptions } from './github-auth.js';
 import { ConcurrencyLimiter, RetryLimiter, TimeBudget, WritePacer } from './rate-limits.js';
+import { fetchWithTimeouts } from './request-timeouts.js';
+
+/** The default client-side timeout of one GitHub request. */
+export const GITHUB_REQUEST_TIMEOUT_MS = 10_000;
 
 /** `@octokit/rest` with plugin-retry (5xx) and plugin-throttling (rate limits). */
 export const GitHubOctokit = Octokit.plugin(retry, throttling);
@@ -15,8 +19,13 @@ export interface GitHubOctokitOptions {
   credentials: GitHubCredentials;
   /** The REST API URL: `https://api.github.com` (default) or a GitHub Enterprise Server `https://host/api/v3`. */
   baseUrl?: string;
-  /** Time that rate-limit waits may use in total (default: 60 s from creation; restart it per invocation). */
+  /**
+   * The deadline of the work this client does: rate-limit waits must fit in it, no request starts
+   * after it and one in flight is aborted (default: 60 s from creation; restart it per invocation).
+   */
   budget?: TimeBudget;
+  /** Client-side timeout of each request in ms (default {@link GITHUB_REQUEST_TIMEOUT_MS}). */
+  requestTimeoutMs?: number;
   /** How many times a 5xx is retried (default 3). */
   retries?: number;
   /** Milliseconds per unit of GitHub's waits and of plugin-retry's backoff (default 1000; tests pass 1). */
@@ -38,6 +47,8 @@ const quietLog = {
 /**
  * Builds the Octokit client fluxguard talks to GitHub with.
  *
+ * - Every request has a client-side timeout and none outlives the {@link TimeBudget}
+ *   (see {@link fetchWithTimeouts}); a timed-out request is retried like a 5xx, the deadline is not.
  * - plugin-retry retries 5xx (any method: a retried `POST /git/commits` only leaves an orphan
  *   commit, and the ref update is safe with `force: false`). It does not retry 429: plugin-throttling
  *   owns rate limits, so one owner decides.
@@ -64,6 +75,7 @@ export function createGitHubOctokit(options: GitHubOctokitOptions): GitHubOctoki
     ...octokitAuthOptions(options.credentials),
     baseUrl: (options.baseUrl ?? 'https://api.github.com').replace(/\/+$/, ''),
     userAgent: 'fluxguard-revert',
+    request: { fetch: fetchWithTimeouts(budget, options.requestTimeoutMs ?? GITHUB_REQUEST_TIMEOUT_MS) },
     log: options.log ?? quietLog,
     retry: {
       retries: options.retries ?? 3,

@@ -19,6 +19,7 @@ import {
   type TreeChange,
   type TreeEntry,
 } from './plan.js';
+import type { TimeBudget } from './rate-limits.js';
 import { isFluxguardRevert, revertsCommit } from './trailers.js';
 
 /** `direct` pushes to the branch, `pull-request` opens one, `dry-run` writes nothing. */
@@ -88,6 +89,8 @@ export interface RevertResult {
 export interface RevertEngineOptions {
   /** How many times a "not a fast forward" answer is met by re-reading the head and redoing (default 3). */
   maxRetries?: number;
+  /** The revert's deadline; past it no write starts and the answer is `timed-out`. */
+  budget?: TimeBudget;
 }
 
 /** The prefix of the branches fluxguard opens pull requests from. */

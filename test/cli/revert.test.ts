@@ -15,15 +15,7 @@ describe('fluxguard revert', () => {
     h = await harness([{ message: 'Break', files: { [`${SCOPE}/app.yaml`]: 'image: web:broken\n' } }]);
     const [failing] = h.shas as [string];
     const io = captureIO({ GITHUB_TOKEN: 'test-token', GITHUB_API_URL: h.fake.url });
-    const args = [
-      'revert',
-      '--repo',
-      'https://github.com/acme/gitops.git',
-      '--branch',
-      'main',
-      '--failing',
-      failing,
-    ];
+    const args = ['revert', '--repo', 'acme/gitops', '--branch', 'main', '--failing', failing];
     const withPath = [...args, '--path', `./${SCOPE}`, '--path', `${SCOPE}/sub`, '--incident', 'INC-9'];
 
     // Act
@@ -58,6 +50,20 @@ describe('fluxguard revert', () => {
     );
     const badMode = await main([...base, '--failing', failing, '--mode', 'yolo'], captureIO(env));
     const noToken = await main([...base, '--failing', failing], captureIO({}));
+    const requestsBefore = h.fake.requests.length;
+    const foreign = captureIO(env);
+    const foreignHost = await main(
+      [
+        'revert',
+        '--repo',
+        'https://git.attacker.example/acme/gitops.git',
+        '--branch',
+        'main',
+        '--failing',
+        failing,
+      ],
+      foreign,
+    );
 
     // Assess
     expect(refused).toBe(1);
@@ -65,5 +71,8 @@ describe('fluxguard revert', () => {
     expect(missing.err.join('')).toContain('branch "gone" not found in acme/gitops');
     expect(badMode).toBe(64);
     expect(noToken).toBe(64);
+    expect(foreignHost).toBe(64);
+    expect(foreign.err.join('')).toContain('git.attacker.example');
+    expect(h.fake.requests.length).toBe(requestsBefore);
   });
 });

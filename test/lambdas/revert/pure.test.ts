@@ -9,7 +9,7 @@ import {
   planRevert,
   type TreeEntry,
 } from '../../../lambdas/revert/plan.js';
-import { apiUrlForHost, parseRepositoryUrl } from '../../../lambdas/revert/repository-url.js';
+import { gitHubHostOf, parseRepositoryUrl } from '../../../lambdas/revert/repository-url.js';
 import { isFluxguardRevert, parseTrailers, revertsCommit } from '../../../lambdas/revert/trailers.js';
 import { fixtureJson } from '../../support/fixtures.js';
 
@@ -42,10 +42,11 @@ describe('parseRepositoryUrl', () => {
     },
   );
 
-  it('derives the REST API URL of github.com and of an Enterprise Server host', () => {
+  it('names the web host an API URL serves, and puts a bare owner/name on it', () => {
     // Act + Assess
-    expect(apiUrlForHost('github.com')).toBe('https://api.github.com');
-    expect(apiUrlForHost('ghe.example.com')).toBe('https://ghe.example.com/api/v3');
+    expect(gitHubHostOf('https://api.github.com')).toBe('github.com');
+    expect(gitHubHostOf('https://GHE.example.com/api/v3')).toBe('ghe.example.com');
+    expect(parseRepositoryUrl('acme/gitops', 'ghe.example.com').host).toBe('ghe.example.com');
   });
 });
 

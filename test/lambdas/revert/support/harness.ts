@@ -2,7 +2,11 @@ import { expect } from 'vitest';
 import { OctokitGitHub } from '../../../../lambdas/revert/github-client.js';
 import { createGitHubOctokit, type GitHubOctokitInstance } from '../../../../lambdas/revert/octokit.js';
 import { TimeBudget, WritePacer } from '../../../../lambdas/revert/rate-limits.js';
-import { RevertEngine, type RevertRequest } from '../../../../lambdas/revert/revert-engine.js';
+import {
+  RevertEngine,
+  type RevertRequest,
+  type RevertResult,
+} from '../../../../lambdas/revert/revert-engine.js';
 import { FakeGitHub, type FakeGitHubOptions } from '../../../../sandbox/github/fake-github.js';
 import { type CommitSpec, GitRepo } from '../../../../sandbox/github/git-repo.js';
 
@@ -91,4 +95,23 @@ export async function expectRevertedInGit(
   );
   expect(outside).toEqual([]);
   return after;
+}
+
+/**
+ * Reverts `failing` on `main` within {@link SCOPE} from the harness's good revision, with the
+ * harness's incident; `overrides` replaces any of those.
+ */
+export function revertIn(
+  h: Harness,
+  failing: string,
+  overrides: Partial<RevertRequest> = {},
+): Promise<RevertResult> {
+  return h.engine.revert({
+    branch: 'main',
+    failing,
+    good: h.good,
+    scope: [SCOPE],
+    incident: h.incident,
+    ...overrides,
+  });
 }
