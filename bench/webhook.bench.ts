@@ -9,7 +9,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -28,14 +28,11 @@ import {
   TEST_KEY,
   wireBody,
 } from '../test/support/webhook-requests.js';
+import { currentLoad, machineLine, percentile } from './support.js';
 
 const REQUESTS = 10_000;
 const WARMUP = 1_000;
 const COLD_RUNS = 10;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-}
 
 interface Times {
   p50: number;
@@ -116,7 +113,7 @@ function coldImports(bundle: string): number[] {
 const fmt = (ms: number) => `${ms.toFixed(3)} ms`;
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
-const loadBefore = loadavg()[0] ?? 0;
+const loadBefore = currentLoad();
 const { wall: timing, cpu } = await handlerTimes();
 const outdir = mkdtempSync(join(tmpdir(), 'fluxguard-webhook-bench-'));
 const entry = fileURLToPath(new URL('../lambdas/functions/flux-webhook/index.ts', import.meta.url));
@@ -130,7 +127,7 @@ const cold = coldImports(bundle).sort((a, b) => a - b);
 const coldMedian = ((cold[4] ?? 0) + (cold[5] ?? 0)) / 2;
 
 const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
-const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node.js ${process.version}, load average ${loadBefore.toFixed(1)} → ${(loadavg()[0] ?? 0).toFixed(1)}`;
+const machine = machineLine(loadBefore);
 const section = [
   '## flux-webhook',
   '',
