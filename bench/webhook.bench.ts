@@ -1,5 +1,5 @@
 /**
- * flux-webhook benchmarks (issue 5):
+ * flux-webhook benchmarks, with the targets the webhook is held to:
  * 1. handler time per request, SQS excluded (the send is stubbed): p50/p99 over 10,000 requests,
  *    target p99 < 2 ms. Logger (INFO) and Metrics run for real; their stdout writes are discarded.
  * 2. the esbuild bundle (ESM, minified, as the guard stack builds it): target < 500 KB.
