@@ -52,3 +52,12 @@ export {
   PREVIOUS_REVISION,
   REVISION,
 } from './kube-api/objects.js';
+export {
+  FakeSlack,
+  type FakeSlackCall,
+  type FakeSlackChannel,
+  type FakeSlackFault,
+  type FakeSlackMessage,
+  type FakeSlackOptions,
+  type FakeWebhookPost,
+} from './slack/fake-slack.js';
