@@ -75,7 +75,10 @@ export class GitHubApiUrlError extends RevertError {
   override name = 'GitHubApiUrlError';
 }
 
-/** The revert's deadline passed: no request is started after it, and one in flight is aborted. */
-export class DeadlineExceededError extends GitHubError {
+/**
+ * The revert's deadline passed: no request is started after it, and one in flight is aborted.
+ * A kind of unavailability: GitHub did not answer within the time there was.
+ */
+export class DeadlineExceededError extends GitHubUnavailableError {
   override name = 'DeadlineExceededError';
 }

@@ -10,6 +10,13 @@ import {
 import type { GitHubOctokitInstance } from './octokit.js';
 import type { CompareFile, TreeChange, TreeEntry } from './plan.js';
 
+/** Who wrote a commit: the git author's name, and the GitHub login when GitHub knows it. */
+export interface CommitAuthor {
+  name: string;
+  email?: string;
+  login?: string;
+}
+
 /** A commit as the engine needs it. */
 export interface CommitInfo {
   sha: string;
@@ -17,6 +24,7 @@ export interface CommitInfo {
   treeSha: string;
   parents: string[];
   htmlUrl: string;
+  author?: CommitAuthor;
 }
 
 /** A comparison `base...head` (three dots: from their merge base). */
@@ -27,8 +35,11 @@ export interface Comparison {
   base: CommitInfo;
   /** Commits after the merge base up to head, oldest first (at most 250). */
   commits: CommitInfo[];
-  /** Changed files (at most 300: more may exist when there are 300). */
-  files: CompareFile[];
+  /**
+   * Changed files (at most 300: more may exist when there are 300); `undefined` when GitHub left
+   * them out (it may, for a large comparison), which makes the list incomplete.
+   */
+  files: CompareFile[] | undefined;
 }
 
 /** A pull request. */
@@ -54,6 +65,8 @@ export interface GitHubGitApi {
    * `sha` may be a tree SHA or a commit SHA (GitHub lists that commit's tree).
    */
   getTree(sha: string): Promise<{ entries: TreeEntry[]; truncated: boolean }>;
+  /** The content of a blob. */
+  getBlob(sha: string): Promise<Buffer>;
   createTree(baseTree: string, changes: readonly TreeChange[]): Promise<string>;
   createCommit(message: string, tree: string, parents: readonly string[]): Promise<CommitInfo>;
   /** Moves a branch; `force: false` unless told otherwise. */
@@ -61,12 +74,16 @@ export interface GitHubGitApi {
   /** Creates a branch; `false` when it already exists. */
   createBranch(branch: string, sha: string): Promise<boolean>;
   findOpenPullRequest(head: string, base: string): Promise<PullRequestInfo | undefined>;
-  createPullRequest(input: {
-    title: string;
-    body: string;
-    head: string;
-    base: string;
-  }): Promise<PullRequestInfo>;
+  createPullRequest(input: PullRequestInput): Promise<PullRequestInfo>;
+}
+
+/** What a new pull request says and where it goes. */
+export interface PullRequestInput {
+  title: string;
+  body: string;
+  head: string;
+  base: string;
+  draft?: boolean;
 }
 
 interface ErrorLike {
@@ -75,20 +92,54 @@ interface ErrorLike {
   response?: { data?: unknown; headers?: Record<string, string | undefined> };
 }
 
-interface ApiCommit {
+/** A commit as the REST API lists it (comparisons): git fields under `commit`, the GitHub user beside. */
+interface RestCommit {
   sha: string;
   html_url: string;
-  commit: { message: string; tree: { sha: string } };
+  author?: { login?: string } | null;
+  commit: { message: string; tree: { sha: string }; author?: { name?: string; email?: string } | null };
   parents: { sha: string }[];
 }
 
-function fromApiCommit(c: ApiCommit): CommitInfo {
+/** A commit as the Git Data API returns it (get or create a commit). */
+interface GitDataCommit {
+  sha: string;
+  message: string;
+  tree: { sha: string };
+  parents: { sha: string }[];
+  html_url: string;
+  author?: { name?: string; email?: string } | null;
+}
+
+function authorOf(git: { name?: string; email?: string } | null | undefined, login?: string): CommitAuthor {
+  return {
+    name: git?.name ?? '',
+    ...(git?.email ? { email: git.email } : {}),
+    ...(login ? { login } : {}),
+  };
+}
+
+/** A {@link CommitInfo} from a REST commit (with the author's login when GitHub matched one). */
+function commitFromRest(c: RestCommit): CommitInfo {
   return {
     sha: c.sha,
     message: c.commit.message,
     treeSha: c.commit.tree.sha,
     parents: c.parents.map((p) => p.sha),
     htmlUrl: c.html_url,
+    author: authorOf(c.commit.author, c.author?.login),
+  };
+}
+
+/** A {@link CommitInfo} from a Git Data API commit (no login: that API knows only the git identity). */
+function commitFromGitData(data: GitDataCommit): CommitInfo {
+  return {
+    sha: data.sha,
+    message: data.message,
+    treeSha: data.tree.sha,
+    parents: data.parents.map((p) => p.sha),
+    htmlUrl: data.html_url,
+    author: authorOf(data.author),
   };
 }
 
@@ -226,7 +277,7 @@ export class OctokitGitHub implements GitHubGitApi {
       this.#read(`read commit ${sha}`, `commit ${sha} not found in ${this.fullName}`),
       async () => {
         const { data } = await this.#octokit.rest.git.getCommit({ ...this.#repo, commit_sha: sha });
-        return commitInfoOf(data);
+        return commitFromGitData(data);
       },
     );
   }
@@ -241,9 +292,9 @@ export class OctokitGitHub implements GitHubGitApi {
       return {
         status: data.status,
         totalCommits: data.total_commits,
-        base: fromApiCommit(data.base_commit as ApiCommit),
-        commits: (data.commits as ApiCommit[]).map(fromApiCommit),
-        files: (data.files ?? []).map((f) => ({
+        base: commitFromRest(data.base_commit as RestCommit),
+        commits: (data.commits as RestCommit[]).map(commitFromRest),
+        files: data.files?.map((f) => ({
           filename: f.filename,
           status: f.status,
           sha: f.sha,
@@ -287,6 +338,16 @@ export class OctokitGitHub implements GitHubGitApi {
     );
   }
 
+  getBlob(sha: string): Promise<Buffer> {
+    return this.#call(
+      this.#read(`read blob ${sha}`, `blob ${sha} not found in ${this.fullName}`),
+      async () => {
+        const { data } = await this.#octokit.rest.git.getBlob({ ...this.#repo, file_sha: sha });
+        return Buffer.from(data.content, data.encoding === 'base64' ? 'base64' : 'utf8');
+      },
+    );
+  }
+
   createTree(baseTree: string, changes: readonly TreeChange[]): Promise<string> {
     return this.#call(this.#write('create a tree'), async () => {
       const { data } = await this.#octokit.rest.git.createTree({
@@ -296,7 +357,7 @@ export class OctokitGitHub implements GitHubGitApi {
           path: c.path,
           mode: c.mode as '100644',
           type: c.type,
-          sha: c.sha,
+          ...(c.content === undefined ? { sha: c.sha } : { content: c.content }),
         })) as { path: string; mode: '100644'; type: 'blob'; sha: string }[],
       });
       return data.sha;
@@ -311,7 +372,7 @@ export class OctokitGitHub implements GitHubGitApi {
         tree,
         parents: [...parents],
       });
-      return commitInfoOf(data);
+      return commitFromGitData(data);
     });
   }
 
@@ -355,32 +416,10 @@ export class OctokitGitHub implements GitHubGitApi {
     );
   }
 
-  createPullRequest(input: {
-    title: string;
-    body: string;
-    head: string;
-    base: string;
-  }): Promise<PullRequestInfo> {
+  createPullRequest(input: PullRequestInput): Promise<PullRequestInfo> {
     return this.#call(this.#write('open a pull request', 'pull requests: write'), async () => {
       const { data } = await this.#octokit.rest.pulls.create({ ...this.#repo, ...input });
       return { number: data.number, url: data.html_url };
     });
   }
-}
-
-/** The fields of a Git Data API commit (get or create) that the engine uses. */
-function commitInfoOf(data: {
-  sha: string;
-  message: string;
-  tree: { sha: string };
-  parents: { sha: string }[];
-  html_url: string;
-}): CommitInfo {
-  return {
-    sha: data.sha,
-    message: data.message,
-    treeSha: data.tree.sha,
-    parents: data.parents.map((p) => p.sha),
-    htmlUrl: data.html_url,
-  };
 }

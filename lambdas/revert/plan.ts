@@ -32,12 +32,16 @@ export interface CompareFile {
   previous_filename?: string;
 }
 
-/** One entry of the tree to create on top of the head tree; `sha: null` deletes the path. */
+/**
+ * One entry of the tree to create on top of the head tree; `sha: null` deletes the path, and
+ * `content` (with `sha: null`) writes new text there.
+ */
 export interface TreeChange {
   path: string;
   mode: string;
   type: 'blob' | 'commit';
   sha: string | null;
+  content?: string;
 }
 
 /** What a revert would change. */
@@ -91,6 +95,11 @@ export function deltaFromCompare(files: readonly CompareFile[], scope: readonly 
     else delta.set(file.filename, { sha: file.sha ?? '' });
   }
   return delta;
+}
+
+/** The part of a delta whose paths `includes` accepts. */
+export function restrictDelta(delta: FileDelta, includes: (path: string) => boolean): FileDelta {
+  return new Map([...delta].filter(([path]) => includes(path)));
 }
 
 /** Indexes the file entries (blobs, symlinks, submodules; not trees) of a recursive listing by path. */

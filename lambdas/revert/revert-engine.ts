@@ -1,10 +1,18 @@
-import { NotFastForwardError, ProtectedBranchError } from './errors.js';
-import type { CommitInfo, Comparison, GitHubGitApi } from './github-client.js';
+/**
+ * The revert engine: resolve the revisions, plan the restore from one comparison, write one commit
+ * (or a pull request), each step its own method.
+ *
+ * @module
+ */
+import { ancestryOf } from './ancestry.js';
+import { DeadlineExceededError, GitHubError, NotFastForwardError, ProtectedBranchError } from './errors.js';
+import type { CommitAuthor, CommitInfo, Comparison, GitHubGitApi } from './github-client.js';
 import {
   type CommitSummary,
   formatRevertMessage,
   type IncidentContext,
   pullRequestBody,
+  type RevertMessageInput,
   revertSubject,
   shortSha,
   subjectOf,
@@ -16,6 +24,7 @@ import {
   indexTree,
   normaliseScope,
   planRevert,
+  restrictDelta,
   type TreeChange,
   type TreeEntry,
 } from './plan.js';
@@ -25,30 +34,47 @@ import { isFluxguardRevert, revertsCommit } from './trailers.js';
 /** `direct` pushes to the branch, `pull-request` opens one, `dry-run` writes nothing. */
 export type RevertMode = 'direct' | 'pull-request' | 'dry-run';
 
+/** An extra change to one file, made in the revert commit itself. */
+export interface FileEdit {
+  /** Repository path of an existing file (inside the restored set or not). */
+  path: string;
+  /** The new content from the content the revert commit would otherwise hold; a throw refuses the revert. */
+  edit: (content: string) => string;
+}
+
 /** What to revert. */
 export interface RevertRequest {
   branch: string;
   /** The commit whose rollout failed (full SHA, or anything GitHub resolves to a commit). */
   failing: string;
-  /** The last known good commit; default: the failing commit's first parent. */
+  /** The last known good commit, an ancestor of the failing one; default: the failing commit's first parent. */
   good?: string;
-  /** The Kustomization's `spec.path` (or several); empty means the whole repository. */
+  /**
+   * The Kustomization's `spec.path` (or several): the revert restores every file its kustomize
+   * build reads, inside the path or not. Empty (or the repository root) means the whole repository.
+   */
   scope?: readonly string[];
   /** Default `direct`. */
   mode?: RevertMode;
   incident: IncidentContext;
   /** In `direct` mode, open a pull request when the branch is protected (default true). */
   pullRequestFallback?: boolean;
+  /** Extra file edits made in the same commit (e.g. excluding the bad version in an ImagePolicy). */
+  edits?: readonly FileEdit[];
 }
 
-/** What happened. `planned` is the answer of a `dry-run` that would have written. */
+/**
+ * What happened. `planned` is the answer of a `dry-run` that would have written; `timed-out` means
+ * the deadline passed (see {@link RevertResult.writeMayHaveHappened}).
+ */
 export type RevertOutcome =
   | 'reverted'
   | 'pull-request-opened'
   | 'already-reverted'
   | 'nothing-to-revert'
   | 'refused'
-  | 'planned';
+  | 'planned'
+  | 'timed-out';
 
 /** What a revert would write, returned by every run that got as far as planning. */
 export interface RevertPlanSummary {
@@ -61,6 +87,12 @@ export interface RevertPlanSummary {
   pullRequest: boolean;
 }
 
+/** A reverted commit, for messages and alerts: who changed what, with a link. */
+export interface RevertedCommit extends CommitSummary {
+  author: CommitAuthor;
+  htmlUrl: string;
+}
+
 /** The result of {@link RevertEngine.revert}. */
 export interface RevertResult {
   outcome: RevertOutcome;
@@ -70,8 +102,10 @@ export interface RevertResult {
   branch: string;
   failing: string;
   good?: string;
-  /** The commits undone (oldest first), or that would be. */
-  revertedCommits: CommitSummary[];
+  /** The commits undone (the failing commit and its ancestors after good), or that would be. */
+  revertedCommits: RevertedCommit[];
+  /** The web comparison good...failing, when both are known. */
+  compareUrl?: string;
   /** The revert commit: the new one, or the existing one for `already-reverted`. */
   commitSha?: string;
   commitUrl?: string;
@@ -83,6 +117,11 @@ export interface RevertResult {
   plan?: RevertPlanSummary;
   /** Read-plan-write rounds made (more than 1 when the branch moved under the revert). */
   attempts: number;
+  /**
+   * For `timed-out`: whether a branch or pull request write had started, so the branch may hold
+   * the revert (a retry answers `already-reverted` if so).
+   */
+  writeMayHaveHappened?: boolean;
 }
 
 /** Options of {@link RevertEngine}. */
@@ -99,17 +138,76 @@ export const PULL_REQUEST_BRANCH_PREFIX = 'fluxguard/revert-';
 /** GitHub's comparison lists at most this many files; with that many, the trees are diffed instead. */
 export const COMPARE_FILE_CAP = 300;
 
-type Base = Pick<RevertResult, 'repository' | 'branch' | 'failing'>;
+const FULL_SHA = /^[0-9a-f]{40}$/;
+
+/** The fields every result of one request repeats. */
+interface ResultIdentity {
+  repository: string;
+  branch: string;
+  failing: string;
+  good?: string;
+}
+
+/** The failing and good revisions as full SHAs. */
+interface Revisions {
+  failing: string;
+  good: string;
+}
+
+/** What the read phase found, and all the write phase needs. */
+interface PlannedRevert {
+  kind: 'planned';
+  head: CommitInfo;
+  revertedCommits: RevertedCommit[];
+  changes: TreeChange[];
+  conflicts: string[];
+  messageInput: RevertMessageInput;
+  summary: RevertPlanSummary;
+}
+
+/** A read phase either plans a revert or ends the request with an answer. */
+type PlanStep = PlannedRevert | { kind: 'answer'; result: RevertResult };
+
+/** What stays valid across attempts: the branch moving changes neither good nor failing. */
+interface AttemptCache {
+  goodTree?: Promise<Map<string, TreeEntry> | undefined>;
+  failingDelta?: FileDelta;
+}
+
+/** Whether a write visible to others (a ref or a pull request) was started in this request. */
+interface WriteLog {
+  visible: boolean;
+}
+
+/** The web comparison URL of two commits of the repository whose commit URL is `commitUrl`. */
+function compareUrlOf(commitUrl: string, good: string, failing: string): string | undefined {
+  const at = commitUrl.lastIndexOf('/commit/');
+  return at < 0 ? undefined : `${commitUrl.slice(0, at)}/compare/${good}...${failing}`;
+}
+
+function revertedCommitOf(c: CommitInfo): RevertedCommit {
+  return { sha: c.sha, subject: subjectOf(c.message), author: c.author ?? { name: '' }, htmlUrl: c.htmlUrl };
+}
 
 /**
  * The head of a complete comparison: the one listed commit that is no other listed commit's
- * parent (every other commit after the merge base is an ancestor of the head through listed
- * commits), whatever order GitHub lists them in. `undefined` if there is not exactly one.
+ * parent, whatever order GitHub lists them in. `undefined` if there is not exactly one.
  */
 function tipOf(commits: readonly CommitInfo[]): CommitInfo | undefined {
   const parents = new Set(commits.flatMap((c) => c.parents));
   const tips = commits.filter((c) => !parents.has(c.sha));
   return tips.length === 1 ? tips[0] : undefined;
+}
+
+/** Whether a comparison's file list is the whole delta: good is an ancestor and GitHub listed every file. */
+function completeFiles(
+  comparison: Comparison,
+): comparison is Comparison & { files: NonNullable<Comparison['files']> } {
+  return (
+    comparison.status === 'ahead' &&
+    comparison.files !== undefined &&
+    comparison.files.length < COMPARE_FILE_CAP
+  );
 }
 
 /**
@@ -121,296 +219,441 @@ function tipOf(commits: readonly CommitInfo[]): CommitInfo | undefined {
 export class RevertEngine {
   readonly #github: GitHubGitApi;
   readonly #maxRetries: number;
+  readonly #budget: TimeBudget | undefined;
 
-  constructor(github: GitHubGitApi, { maxRetries = 3 }: RevertEngineOptions = {}) {
+  constructor(github: GitHubGitApi, { maxRetries = 3, budget }: RevertEngineOptions = {}) {
     this.#github = github;
     this.#maxRetries = maxRetries;
+    this.#budget = budget;
+  }
+
+  /** The repository as `owner/name`. */
+  get repository(): string {
+    return this.#github.fullName;
   }
 
   /**
-   * Reverts (or plans the revert of) the failing commit, and everything after the good revision up
-   * to it, within the scope.
+   * Reverts (or plans the revert of) the failing commit, and its ancestors after the good revision,
+   * within the scope.
    *
    * @throws {GitHubError} subclasses when GitHub refuses or is unavailable (permission, not found, 5xx)
    */
   async revert(request: RevertRequest): Promise<RevertResult> {
-    const gh = this.#github;
-    const mode = request.mode ?? 'direct';
-    const scope = normaliseScope(request.scope ?? []);
-    let failing = request.failing.trim().toLowerCase();
-    let good = request.good?.trim().toLowerCase();
-    const base: Base = { repository: gh.fullName, branch: request.branch, failing };
-    const done = (
-      outcome: RevertOutcome,
-      reason: string,
-      extra: Partial<RevertResult> = {},
-    ): RevertResult => ({
-      ...base,
-      failing,
-      ...(good ? { good } : {}),
-      outcome,
-      reason,
-      revertedCommits: [],
-      conflicts: [],
-      attempts: 0,
-      ...extra,
-    });
-
-    if (good === undefined || !/^[0-9a-f]{40}$/.test(failing)) {
-      let commit: CommitInfo;
-      try {
-        commit = await gh.getCommit(failing);
-      } catch (error) {
-        const status = (error as { status?: number }).status;
-        if (status === 404 || status === 422) {
-          // A 404 also means a missing repository or one the token cannot see: reading the branch
-          // tells which (and throws), so an incident is never dropped as "nothing to revert".
-          if (status === 404) await gh.getBranchHead(request.branch);
-          return done('nothing-to-revert', `commit ${failing} is not in ${gh.fullName}`);
+    const identity: ResultIdentity = {
+      repository: this.#github.fullName,
+      branch: request.branch,
+      failing: request.failing.trim().toLowerCase(),
+      ...(request.good ? { good: request.good.trim().toLowerCase() } : {}),
+    };
+    const writes: WriteLog = { visible: false };
+    try {
+      const revisions = await this.#resolve(identity);
+      if ('outcome' in revisions) return revisions;
+      Object.assign(identity, revisions);
+      const cache: AttemptCache = {};
+      for (let attempt = 1; ; attempt += 1) {
+        const step = await this.#plan(request, identity, revisions, cache, attempt);
+        if (step.kind === 'answer') return step.result;
+        if ((request.mode ?? 'direct') === 'dry-run') {
+          return this.#answer(identity, 'planned', this.#plannedReason(request, step), step, attempt);
         }
-        throw error;
+        const written = await this.#write(request, identity, step, attempt, writes);
+        if (written !== 'branch-moved') return written;
       }
-      failing = commit.sha;
-      if (good === undefined) {
-        const parent = commit.parents[0];
-        if (parent === undefined)
-          return done('refused', `${shortSha(failing)} is a root commit: nothing to go back to`);
-        good = parent;
+    } catch (error) {
+      const expired = this.#budget !== undefined && this.#budget.remainingMs() === 0;
+      if (error instanceof DeadlineExceededError || (expired && error instanceof GitHubError)) {
+        return {
+          ...identity,
+          outcome: 'timed-out',
+          reason: `the revert's deadline passed (${(error as Error).message}); ${writes.visible ? 'a write to the branch or a pull request had started and may have happened' : 'nothing was written'}`,
+          revertedCommits: [],
+          conflicts: [],
+          attempts: 0,
+          writeMayHaveHappened: writes.visible,
+        };
       }
+      throw error;
     }
-    if (good === failing) return done('nothing-to-revert', 'the failing commit is the good revision');
+  }
 
+  /** Resolves the failing commit to a full SHA and good to its first parent when not given. */
+  async #resolve(identity: ResultIdentity): Promise<Revisions | RevertResult> {
+    const gh = this.#github;
+    const { good } = identity;
+    let failing = identity.failing;
+    if (good !== undefined && FULL_SHA.test(failing)) {
+      return good === failing
+        ? this.#answer(identity, 'nothing-to-revert', 'the failing commit is the good revision')
+        : { failing, good };
+    }
+    let commit: CommitInfo;
+    try {
+      commit = await gh.getCommit(failing);
+    } catch (error) {
+      const status = (error as { status?: number }).status;
+      if (status !== 404 && status !== 422) throw error;
+      // A 404 also means a missing repository or one the token cannot see: reading the branch
+      // tells which (and throws), so an incident is never dropped as "nothing to revert".
+      if (status === 404) await gh.getBranchHead(identity.branch);
+      return this.#answer(identity, 'nothing-to-revert', `commit ${failing} is not in ${gh.fullName}`);
+    }
+    failing = commit.sha;
+    const resolvedGood = good ?? commit.parents[0];
+    if (resolvedGood === undefined) {
+      return this.#answer(
+        { ...identity, failing },
+        'refused',
+        `${shortSha(failing)} is a root commit: nothing to go back to`,
+      );
+    }
+    if (resolvedGood === failing) {
+      return this.#answer(
+        { ...identity, failing },
+        'nothing-to-revert',
+        'the failing commit is the good revision',
+      );
+    }
+    return { failing, good: resolvedGood };
+  }
+
+  /**
+   * Reads the comparison good...branch and plans the restore: the reverted commits are the
+   * failing commit's ancestors within it, earlier reverts its descendants carrying the trailer.
+   */
+  async #plan(
+    request: RevertRequest,
+    identity: ResultIdentity,
+    { failing, good }: Revisions,
+    cache: AttemptCache,
+    attempt: number,
+  ): Promise<PlanStep> {
+    const gh = this.#github;
+    const answer = (outcome: RevertOutcome, reason: string, extra: Partial<RevertResult> = {}): PlanStep => ({
+      kind: 'answer',
+      result: { ...this.#answer(identity, outcome, reason, undefined, attempt), ...extra },
+    });
     // The good tree is read once, in parallel with the first comparison when good is a full SHA
     // (GitHub lists a commit's tree given the commit SHA); a refusal may leave it unused.
-    let goodTreeRequest: Promise<Map<string, TreeEntry> | undefined> | undefined;
-    let failingDelta: FileDelta | undefined;
-    for (let attempt = 1; ; attempt += 1) {
-      if (!goodTreeRequest && /^[0-9a-f]{40}$/.test(good)) {
-        goodTreeRequest = this.#tree(good);
-        // The comparison's error, if any, is the one to report; this one is seen when awaited.
-        goodTreeRequest.catch(() => undefined);
-      }
-      const comparison = await gh.compareWithBranch(good, request.branch);
-      // GitHub lists at most 250 commits (the oldest): beyond that the last one listed is not the
-      // head, and a revert built on its tree would silently undo the commits after it.
-      if (comparison.totalCommits > comparison.commits.length) {
-        return done(
-          'refused',
-          `${comparison.totalCommits} commits lie between ${shortSha(good)} and ${request.branch}, more than the ${comparison.commits.length} GitHub lists in one comparison: too many to revert safely, a human decides`,
-          { attempts: attempt },
-        );
-      }
-      const index = comparison.commits.findIndex((c) => c.sha === failing);
-      if (index < 0) {
-        return done(
-          'nothing-to-revert',
-          `${shortSha(failing)} is not on ${request.branch} after ${shortSha(good)}`,
-          { attempts: attempt },
-        );
-      }
-      const headCommit = tipOf(comparison.commits);
-      if (!headCommit) {
-        return done(
-          'refused',
-          `the head of ${request.branch} cannot be told from its comparison with ${shortSha(good)}`,
-          {
-            attempts: attempt,
-          },
-        );
-      }
-      const head = headCommit.sha;
-      const reverted = comparison.commits.slice(0, index + 1);
-      const revertedCommits = reverted.map((c) => ({ sha: c.sha, subject: subjectOf(c.message) }));
-      // Earlier reverts of the failing commit (a retry, or another Kustomization's revert of the
-      // same commit): the paths they restored are never restored again (a change relanded after
-      // them stays), and when nothing else in the scope is left to restore, the answer is theirs.
-      const earlier = comparison.commits.slice(index + 1).filter((c) => revertsCommit(c.message, failing));
-      const revertOfRevert = reverted.find((c) => isFluxguardRevert(c.message));
-      if (revertOfRevert) {
-        return done(
-          'refused',
-          `${shortSha(revertOfRevert.sha)} is itself a fluxguard revert (Fluxguard-Revert-Of trailer): a human decides whether to undo it`,
-          { revertedCommits, attempts: attempt },
-        );
-      }
+    if (!cache.goodTree && FULL_SHA.test(good)) {
+      cache.goodTree = this.#tree(good);
+      // The comparison's error, if any, is the one to report; this one is seen when awaited.
+      cache.goodTree.catch(() => undefined);
+    }
+    const comparison = await gh.compareWithBranch(good, request.branch);
+    // GitHub lists at most 250 commits (the oldest): beyond that the list is incomplete, so
+    // neither the head nor the ancestry can be read from it.
+    if (comparison.totalCommits > comparison.commits.length) {
+      return answer(
+        'refused',
+        `${comparison.totalCommits} commits lie between ${shortSha(good)} and ${request.branch}, more than the ${comparison.commits.length} GitHub lists in one comparison: too many to revert safely, a human decides`,
+      );
+    }
+    if (!comparison.commits.some((c) => c.sha === failing)) {
+      return answer(
+        'nothing-to-revert',
+        `${shortSha(failing)} is not on ${request.branch} after ${shortSha(good)}`,
+      );
+    }
+    const ancestry = ancestryOf(comparison.commits, failing, good);
+    if (comparison.status !== 'ahead' || !ancestry.goodIsAncestor) {
+      return answer(
+        'refused',
+        `${shortSha(good)} is not an ancestor of ${shortSha(failing)} on ${request.branch}: restoring it would push content that was never on the branch, a human decides`,
+      );
+    }
+    const headCommit = tipOf(comparison.commits);
+    if (!headCommit) {
+      return answer(
+        'refused',
+        `the head of ${request.branch} cannot be told from its comparison with ${shortSha(good)}`,
+      );
+    }
+    const failingCommit = comparison.commits.find((c) => c.sha === failing) as CommitInfo;
+    const revertedCommits = ancestry.ancestors.map(revertedCommitOf);
+    const compareUrl = compareUrlOf(failingCommit.htmlUrl, good, failing);
+    const context = { revertedCommits, ...(compareUrl ? { compareUrl } : {}) };
+    const revertOfRevert = ancestry.ancestors.find((c) => isFluxguardRevert(c.message));
+    if (revertOfRevert) {
+      return answer(
+        'refused',
+        `${shortSha(revertOfRevert.sha)} is itself a fluxguard revert (Fluxguard-Revert-Of trailer): a human decides whether to undo it`,
+        context,
+      );
+    }
 
-      goodTreeRequest ??= this.#tree(comparison.base.treeSha);
-      const goodTree = await goodTreeRequest;
-      if (!goodTree) {
-        return done('refused', `the tree of ${shortSha(good)} is too large for GitHub to list`, {
-          attempts: attempt,
-        });
-      }
-      const headTreeSha = headCommit.treeSha;
-      const headDelta = await this.#delta(comparison, goodTree, headTreeSha, scope);
-      if (!headDelta) return done('refused', `the tree of ${request.branch} is too large for GitHub to list`);
-      if (!failingDelta) {
-        failingDelta =
-          failing === head
-            ? headDelta
-            : await this.#delta(
-                await gh.compare(good, failing),
-                goodTree,
-                (comparison.commits[index] as CommitInfo).treeSha,
-                scope,
-              );
-      }
-      if (!failingDelta)
-        return done('refused', `the tree of ${shortSha(failing)} is too large for GitHub to list`);
+    cache.goodTree ??= this.#tree(comparison.base.treeSha);
+    const goodTree = await cache.goodTree;
+    if (!goodTree)
+      return answer('refused', `the tree of ${shortSha(good)} is too large for GitHub to list`, context);
+    const scope = normaliseScope(request.scope ?? []);
+    const headDelta = await this.#delta(comparison, goodTree, headCommit.treeSha);
+    if (!headDelta)
+      return answer('refused', `the tree of ${request.branch} is too large for GitHub to list`, context);
+    cache.failingDelta ??=
+      failing === headCommit.sha
+        ? headDelta
+        : await this.#delta(await gh.compare(good, failing), goodTree, failingCommit.treeSha);
+    const failingDelta = cache.failingDelta;
+    if (!failingDelta) {
+      return answer('refused', `the tree of ${shortSha(failing)} is too large for GitHub to list`, context);
+    }
+    const inScope = (path: string) =>
+      scope.length === 0 || scope.some((s) => path === s || path.startsWith(`${s}/`));
+    const scopedFailing = restrictDelta(failingDelta, inScope);
+    const scopedHead = restrictDelta(headDelta, inScope);
 
-      let toRestore: FileDelta = failingDelta;
-      let coveredBy: CommitInfo | undefined;
-      if (earlier.length > 0) {
-        const remaining = new Map(failingDelta);
-        for (const revert of earlier) {
-          const paths = await this.#changedPaths(revert);
-          if (!paths) {
-            return done(
-              'refused',
-              `${shortSha(revert.sha)} on ${request.branch} already reverts ${shortSha(failing)}, but what it restored is too large for GitHub to list: a human decides`,
-              { revertedCommits, attempts: attempt },
-            );
-          }
-          for (const path of paths) {
-            if (remaining.delete(path)) coveredBy ??= revert;
-          }
-        }
-        toRestore = remaining;
-      }
-      const plan = planRevert(goodTree, toRestore, headDelta);
-      if (plan.changes.length === 0 && earlier.length > 0) {
-        const revert = coveredBy ?? (earlier.at(-1) as CommitInfo);
-        return done(
-          'already-reverted',
-          `${shortSha(revert.sha)} on ${request.branch} already reverts ${shortSha(failing)}`,
-          {
-            commitSha: revert.sha,
-            commitUrl: revert.htmlUrl,
-            revertedCommits,
-            attempts: attempt,
-          },
-        );
-      }
-      if (plan.changes.length === 0) {
-        return done(
-          'nothing-to-revert',
-          `${scope.length === 0 ? 'the repository' : scope.join(', ')} already matches ${shortSha(good)} on ${request.branch}`,
-          { revertedCommits, attempts: attempt },
-        );
-      }
-      const messageInput = {
-        commits: revertedCommits,
-        good,
-        scope,
-        incident: request.incident,
-        conflicts: plan.conflicts,
-      };
-      const message = formatRevertMessage(messageInput);
-      const toPullRequest = plan.conflicts.length > 0 || mode === 'pull-request';
-      const summary: RevertPlanSummary = {
-        head,
-        changes: plan.changes,
-        conflicts: plan.conflicts,
-        message,
-        pullRequest: toPullRequest,
-      };
-      const common = { revertedCommits, conflicts: plan.conflicts, plan: summary, attempts: attempt };
-      if (mode === 'dry-run') {
-        return done(
-          'planned',
-          `dry run: would ${toPullRequest ? 'open a pull request restoring' : 'restore'} ${plan.changes.length} path(s) on ${request.branch}`,
-          common,
-        );
-      }
-
-      const tree = await gh.createTree(headTreeSha, plan.changes);
-      const commit = await gh.createCommit(message, tree, [head]);
-      const openPullRequest = async (why: string): Promise<RevertResult> => {
-        const prBranch = `${PULL_REQUEST_BRANCH_PREFIX}${shortSha(failing)}`;
-        if (!(await gh.createBranch(prBranch, commit.sha))) {
-          const existing = await gh.findOpenPullRequest(prBranch, request.branch);
-          if (existing) {
-            // The branch is named after the failing commit only: the open pull request may be
-            // another Kustomization's revert of the same commit, which does not restore this scope.
-            const theirs = await this.#tree(await gh.getBranchHead(prBranch));
-            const missing = plan.changes
-              .filter((c) =>
-                c.sha === null ? theirs?.has(c.path) !== false : theirs?.get(c.path)?.sha !== c.sha,
-              )
-              .map((c) => c.path);
-            if (missing.length > 0) {
-              return done(
-                'refused',
-                `${why}, but pull request #${existing.number} from ${prBranch} does not restore ${missing.join(', ')}: a human decides`,
-                common,
-              );
-            }
-            return done('pull-request-opened', `${why}; pull request #${existing.number} was already open`, {
-              ...common,
-              pullRequestUrl: existing.url,
-              pullRequestNumber: existing.number,
-              pullRequestBranch: prBranch,
-            });
-          }
-          await gh.updateBranch(prBranch, commit.sha, true);
-        }
-        const pr = await gh.createPullRequest({
-          title: revertSubject(revertedCommits, good as string),
-          body: pullRequestBody(messageInput),
-          head: prBranch,
-          base: request.branch,
-        });
-        return done('pull-request-opened', why, {
-          ...common,
-          commitSha: commit.sha,
-          commitUrl: commit.htmlUrl,
-          pullRequestUrl: pr.url,
-          pullRequestNumber: pr.number,
-          pullRequestBranch: prBranch,
-        });
-      };
-
-      if (plan.conflicts.length > 0) {
-        return openPullRequest(
-          `later commits on ${request.branch} also changed ${plan.conflicts.join(', ')}: not pushed, opened a pull request for review`,
-        );
-      }
-      if (mode === 'pull-request') return openPullRequest('pull request requested');
-      try {
-        await gh.updateBranch(request.branch, commit.sha, false);
-      } catch (error) {
-        if (error instanceof NotFastForwardError && attempt <= this.#maxRetries) continue;
-        if (error instanceof NotFastForwardError) {
-          return done(
+    // Earlier reverts of the failing commit (a retry, or another Kustomization's revert of the
+    // same commit): the paths they restored are never restored again (a change relanded after
+    // them stays), and when nothing else in the scope is left to restore, the answer is theirs.
+    let toRestore: FileDelta = scopedFailing;
+    let coveredBy: CommitInfo | undefined;
+    const earlier = ancestry.descendants.filter((c) => revertsCommit(c.message, failing));
+    if (earlier.length > 0) {
+      const remaining = new Map(scopedFailing);
+      for (const revert of earlier) {
+        const paths = await this.#changedPaths(revert);
+        if (!paths) {
+          return answer(
             'refused',
-            `${request.branch} kept moving: ${attempt} attempts were not a fast forward`,
-            common,
+            `${shortSha(revert.sha)} on ${request.branch} already reverts ${shortSha(failing)}, but what it restored is too large for GitHub to list: a human decides`,
+            context,
           );
         }
-        if (error instanceof ProtectedBranchError && request.pullRequestFallback !== false) {
-          return openPullRequest(
-            `${request.branch} is protected (${error.message}): opened a pull request instead`,
-          );
-        }
-        if (error instanceof ProtectedBranchError) {
-          return done(
-            'refused',
-            `${request.branch} is protected and the pull request fallback is off`,
-            common,
-          );
-        }
-        throw error;
+        for (const path of paths) if (remaining.delete(path)) coveredBy ??= revert;
       }
-      return done(
-        'reverted',
-        `restored ${plan.changes.length} path(s) to ${shortSha(good)} on ${request.branch}`,
+      toRestore = remaining;
+    }
+    const plan = planRevert(goodTree, toRestore, scopedHead);
+    if (plan.changes.length === 0 && earlier.length > 0) {
+      const revert = coveredBy ?? (earlier.at(-1) as CommitInfo);
+      return answer(
+        'already-reverted',
+        `${shortSha(revert.sha)} on ${request.branch} already reverts ${shortSha(failing)}`,
         {
-          ...common,
-          commitSha: commit.sha,
-          commitUrl: commit.htmlUrl,
+          ...context,
+          commitSha: revert.sha,
+          commitUrl: revert.htmlUrl,
         },
       );
     }
+    if (plan.changes.length === 0) {
+      return answer(
+        'nothing-to-revert',
+        `${scope.length === 0 ? 'the repository' : scope.join(', ')} already matches ${shortSha(good)} on ${request.branch}`,
+        context,
+      );
+    }
+    const messageInput: RevertMessageInput = {
+      commits: revertedCommits,
+      good,
+      scope,
+      incident: request.incident,
+      conflicts: plan.conflicts,
+    };
+    const toPullRequest = plan.conflicts.length > 0 || request.mode === 'pull-request';
+    return {
+      kind: 'planned',
+      head: headCommit,
+      revertedCommits,
+      changes: plan.changes,
+      conflicts: plan.conflicts,
+      messageInput,
+      summary: {
+        head: headCommit.sha,
+        changes: plan.changes,
+        conflicts: plan.conflicts,
+        message: formatRevertMessage(messageInput),
+        pullRequest: toPullRequest,
+      },
+    };
+  }
+
+  /** Writes the revert commit and moves the branch (or opens a pull request); `branch-moved` asks for a new round. */
+  async #write(
+    request: RevertRequest,
+    identity: ResultIdentity,
+    planned: PlannedRevert,
+    attempt: number,
+    writes: WriteLog,
+  ): Promise<RevertResult | 'branch-moved'> {
+    const gh = this.#github;
+    this.#beforeWrite('create the revert commit');
+    const tree = await gh.createTree(planned.head.treeSha, planned.changes);
+    const commit = await gh.createCommit(planned.summary.message, tree, [planned.head.sha]);
+    if (planned.conflicts.length > 0) {
+      return this.#openPullRequest(
+        request,
+        identity,
+        planned,
+        commit,
+        `later commits on ${request.branch} also changed ${planned.conflicts.join(', ')}: not pushed, opened a pull request for review`,
+        attempt,
+        writes,
+      );
+    }
+    if (request.mode === 'pull-request') {
+      return this.#openPullRequest(
+        request,
+        identity,
+        planned,
+        commit,
+        'pull request requested',
+        attempt,
+        writes,
+      );
+    }
+    try {
+      this.#beforeWrite(`update ${request.branch}`, writes);
+      await gh.updateBranch(request.branch, commit.sha, false);
+    } catch (error) {
+      if (error instanceof NotFastForwardError && attempt <= this.#maxRetries) return 'branch-moved';
+      if (error instanceof NotFastForwardError) {
+        return this.#answer(
+          identity,
+          'refused',
+          `${request.branch} kept moving: ${attempt} attempts were not a fast forward`,
+          planned,
+          attempt,
+        );
+      }
+      if (error instanceof ProtectedBranchError && request.pullRequestFallback !== false) {
+        return this.#openPullRequest(
+          request,
+          identity,
+          planned,
+          commit,
+          `${request.branch} is protected (${error.message}): opened a pull request instead`,
+          attempt,
+          writes,
+        );
+      }
+      if (error instanceof ProtectedBranchError) {
+        return this.#answer(
+          identity,
+          'refused',
+          `${request.branch} is protected and the pull request fallback is off`,
+          planned,
+          attempt,
+        );
+      }
+      throw error;
+    }
+    return {
+      ...this.#answer(
+        identity,
+        'reverted',
+        `restored ${planned.changes.length} path(s) to ${shortSha(identity.good ?? '')} on ${request.branch}`,
+        planned,
+        attempt,
+      ),
+      commitSha: commit.sha,
+      commitUrl: commit.htmlUrl,
+    };
+  }
+
+  /**
+   * Puts the revert commit on `fluxguard/revert-<short failing sha>` and opens a pull request, or
+   * finds the one already open there, provided its tree restores this plan too.
+   */
+  async #openPullRequest(
+    request: RevertRequest,
+    identity: ResultIdentity,
+    planned: PlannedRevert,
+    commit: CommitInfo,
+    why: string,
+    attempt: number,
+    writes: WriteLog,
+  ): Promise<RevertResult> {
+    const gh = this.#github;
+    const prBranch = `${PULL_REQUEST_BRANCH_PREFIX}${shortSha(identity.failing)}`;
+    const base = this.#answer(identity, 'pull-request-opened', why, planned, attempt);
+    this.#beforeWrite(`create branch ${prBranch}`, writes);
+    if (!(await gh.createBranch(prBranch, commit.sha))) {
+      const existing = await gh.findOpenPullRequest(prBranch, request.branch);
+      if (existing) {
+        // The branch is named after the failing commit only: the open pull request may be
+        // another Kustomization's revert of the same commit, which does not restore this scope.
+        const theirs = await this.#tree(await gh.getBranchHead(prBranch));
+        const missing = planned.changes
+          .filter((c) =>
+            c.sha === null ? theirs?.has(c.path) !== false : theirs?.get(c.path)?.sha !== c.sha,
+          )
+          .filter((c) => c.content === undefined)
+          .map((c) => c.path);
+        if (missing.length > 0) {
+          return {
+            ...base,
+            outcome: 'refused',
+            reason: `${why}, but pull request #${existing.number} from ${prBranch} does not restore ${missing.join(', ')}: a human decides`,
+          };
+        }
+        return {
+          ...base,
+          reason: `${why}; pull request #${existing.number} was already open`,
+          pullRequestUrl: existing.url,
+          pullRequestNumber: existing.number,
+          pullRequestBranch: prBranch,
+        };
+      }
+      this.#beforeWrite(`update ${prBranch}`, writes);
+      await gh.updateBranch(prBranch, commit.sha, true);
+    }
+    this.#beforeWrite('open the pull request', writes);
+    const pr = await gh.createPullRequest({
+      title: revertSubject(planned.revertedCommits, identity.good ?? ''),
+      body: pullRequestBody(planned.messageInput),
+      head: prBranch,
+      base: request.branch,
+    });
+    return {
+      ...base,
+      commitSha: commit.sha,
+      commitUrl: commit.htmlUrl,
+      pullRequestUrl: pr.url,
+      pullRequestNumber: pr.number,
+      pullRequestBranch: prBranch,
+    };
+  }
+
+  /**
+   * Refuses to start a write once the deadline has passed; notes a visible write (a ref or a pull
+   * request) as possibly made from the moment it starts.
+   */
+  #beforeWrite(action: string, writes?: WriteLog): void {
+    if (this.#budget && this.#budget.remainingMs() === 0) {
+      throw new DeadlineExceededError(`not starting to ${action}: the deadline has passed`);
+    }
+    if (writes) writes.visible = true;
+  }
+
+  #plannedReason(request: RevertRequest, planned: PlannedRevert): string {
+    return `dry run: would ${planned.summary.pullRequest ? 'open a pull request restoring' : 'restore'} ${planned.changes.length} path(s) on ${request.branch}`;
+  }
+
+  /** A result for this request; with a plan, its commits, conflicts and summary too. */
+  #answer(
+    identity: ResultIdentity,
+    outcome: RevertOutcome,
+    reason: string,
+    planned?: PlannedRevert,
+    attempts = 0,
+  ): RevertResult {
+    const failingCommit = planned?.revertedCommits.find((c) => c.sha === identity.failing);
+    const compareUrl =
+      failingCommit && identity.good
+        ? compareUrlOf(failingCommit.htmlUrl, identity.good, identity.failing)
+        : undefined;
+    return {
+      ...identity,
+      outcome,
+      reason,
+      revertedCommits: planned?.revertedCommits ?? [],
+      ...(compareUrl ? { compareUrl } : {}),
+      conflicts: planned?.conflicts ?? [],
+      ...(planned ? { plan: planned.summary } : {}),
+      attempts,
+    };
   }
 
   /** Every path a (single-parent) commit changed, both sides of a rename; `undefined` when too large to list. */
@@ -418,7 +661,7 @@ export class RevertEngine {
     const parent = commit.parents[0];
     if (parent === undefined) return undefined;
     const comparison = await this.#github.compare(parent, commit.sha);
-    if (comparison.status === 'ahead' && comparison.files.length < COMPARE_FILE_CAP) {
+    if (completeFiles(comparison)) {
       return comparison.files.flatMap((f) => [
         f.filename,
         ...(f.previous_filename ? [f.previous_filename] : []),
@@ -431,26 +674,23 @@ export class RevertEngine {
     return before && after ? [...diffTrees(before, after, []).keys()] : undefined;
   }
 
-  /** The good tree, indexed; `undefined` when GitHub truncated the listing. */
-  async #tree(treeSha: string): Promise<Map<string, TreeEntry> | undefined> {
-    const { entries, truncated } = await this.#github.getTree(treeSha);
+  /** A tree (or a commit's tree), indexed by path; `undefined` when GitHub truncated the listing. */
+  async #tree(sha: string): Promise<Map<string, TreeEntry> | undefined> {
+    const { entries, truncated } = await this.#github.getTree(sha);
     return truncated ? undefined : indexTree(entries);
   }
 
   /**
-   * The delta good → the comparison's head: from its file list when that is complete (the good
-   * revision is an ancestor and fewer than 300 files changed), otherwise by diffing the trees.
+   * The whole delta good → the comparison's head: from its file list when that is complete,
+   * otherwise by diffing the trees. Only called once good is known to be an ancestor.
    */
   async #delta(
     comparison: Comparison,
     goodTree: ReadonlyMap<string, TreeEntry>,
     headTreeSha: string,
-    scope: readonly string[],
   ): Promise<FileDelta | undefined> {
-    if (comparison.status === 'ahead' && comparison.files.length < COMPARE_FILE_CAP) {
-      return deltaFromCompare(comparison.files, scope);
-    }
+    if (completeFiles(comparison)) return deltaFromCompare(comparison.files, []);
     const headTree = await this.#tree(headTreeSha);
-    return headTree ? diffTrees(goodTree, headTree, scope) : undefined;
+    return headTree ? diffTrees(goodTree, headTree, []) : undefined;
   }
 }

@@ -38,15 +38,19 @@ export interface FakeGitHubOptions {
   app?: { appId: string; installationId: number; publicKey: KeyObject };
   /** Branches whose direct update is refused as protected. */
   protectedBranches?: string[];
+  /** GitHub logins by commit author email, as GitHub matches them (e.g. `{ 'dev@example.test': 'dev' }`). */
+  logins?: Record<string, string>;
 }
 
-interface PullRequest {
+/** A pull request the fake holds. */
+export interface FakePullRequest {
   number: number;
   title: string;
   body: string;
   head: string;
   base: string;
   state: 'open';
+  draft: boolean;
 }
 
 class HttpError extends Error {
@@ -98,7 +102,7 @@ export class FakeGitHub {
   readonly name: string;
   /** Every request served, in order. */
   readonly requests: RecordedRequest[] = [];
-  readonly pulls: PullRequest[] = [];
+  readonly pulls: FakePullRequest[] = [];
   /** Milliseconds the fake spent in git and JSON work (injected latency excluded), summed over requests. */
   serverMs = 0;
   /**
@@ -426,9 +430,12 @@ export class FakeGitHub {
 
   #repoCommitJson(c: ReturnType<typeof parseCommit>): Record<string, unknown> {
     const sha = c.sha;
+    const login = this.#options.logins?.[c.author.email];
     return {
       sha,
       node_id: `C_${sha.slice(0, 12)}`,
+      // The GitHub user GitHub matched to the author's email, or null.
+      author: login ? { login, type: 'User', html_url: `https://github.com/${login}` } : null,
       commit: {
         author: c.author,
         committer: c.committer,
@@ -524,9 +531,10 @@ export class FakeGitHub {
   }
 
   /**
-   * `GET /compare/{base}...{head}`: either side a SHA or a branch name. Like GitHub without
-   * pagination parameters, it lists at most {@link COMPARE_COMMIT_CAP} commits, the oldest ones
-   * first, so the last one listed is not the head when `total_commits` is larger.
+   * `GET /compare/{base}...{head}`: either side a SHA or a branch name. Like GitHub, it lists the
+   * commits chronologically (not topologically) and, without pagination parameters, at most
+   * {@link COMPARE_COMMIT_CAP} of them, the oldest first, so the last one listed is not the head
+   * when `total_commits` is larger.
    */
   async #compare(baseRev: string, headRev: string): Promise<unknown> {
     const [base, head] = await Promise.all([this.#commitSha(baseRev), this.#commitSha(headRev)]);
@@ -537,7 +545,9 @@ export class FakeGitHub {
     const [aheadBy, behindBy, listed] = await Promise.all([
       count(`${base}..${head}`),
       count(`${head}..${base}`),
-      this.repo.git(['rev-list', '--reverse', '--topo-order', `${mergeBase}..${head}`]),
+      // GitHub lists compared commits as `git log --reverse` does: by date, oldest first, not in
+      // topological order, so a side branch merged later interleaves with the main line.
+      this.repo.git(['rev-list', '--reverse', `${mergeBase}..${head}`]),
     ]);
     const status =
       aheadBy === 0 && behindBy === 0
@@ -678,22 +688,24 @@ export class FakeGitHub {
         ],
       });
     }
-    const pull: PullRequest = {
+    const pull: FakePullRequest = {
       number: this.pulls.length + 1,
       title: String(b.title ?? ''),
       body: String(b.body ?? ''),
       head,
       base,
       state: 'open',
+      draft: b.draft === true,
     };
     this.pulls.push(pull);
     return this.#pullJson(pull);
   }
 
-  #pullJson(p: PullRequest): unknown {
+  #pullJson(p: FakePullRequest): unknown {
     return {
       number: p.number,
       state: p.state,
+      draft: p.draft,
       title: p.title,
       body: p.body,
       html_url: this.#web(`/pull/${p.number}`),

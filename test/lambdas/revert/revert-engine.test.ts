@@ -4,7 +4,7 @@ import { OctokitGitHub } from '../../../lambdas/revert/github-client.js';
 import { RevertEngine } from '../../../lambdas/revert/revert-engine.js';
 import { parseTrailers } from '../../../lambdas/revert/trailers.js';
 import { COMPARE_COMMIT_CAP } from '../../../sandbox/github/fake-github.js';
-import { expectRevertedInGit, type Harness, harness, SCOPE } from './support/harness.js';
+import { expectRevertedInGit, type Harness, harness, revertIn, SCOPE } from './support/harness.js';
 
 let h: (Harness & { shas: string[] }) | undefined;
 afterEach(async () => {
@@ -36,17 +36,19 @@ describe('a direct revert through the fake GitHub', () => {
     };
 
     // Act
-    const result = await h.engine.revert({
-      branch: 'main',
-      failing,
-      good: h.good,
-      scope: [`./${SCOPE}/`],
-      incident: h.incident,
-    });
+    const result = await revertIn(h, failing, { scope: [`./${SCOPE}/`] });
 
     // Assess
     expect(result.outcome).toBe('reverted');
-    expect(result.revertedCommits).toEqual([{ sha: failing, subject: 'Bump web to 2.0.0' }]);
+    expect(result.revertedCommits).toEqual([
+      {
+        sha: failing,
+        subject: 'Bump web to 2.0.0',
+        author: { name: 'Dev', email: 'dev@example.test', login: 'dev' },
+        htmlUrl: `https://github.com/acme/gitops/commit/${failing}`,
+      },
+    ]);
+    expect(result.compareUrl).toBe(`https://github.com/acme/gitops/compare/${h.good}...${failing}`);
     const after = await expectRevertedInGit(h.repo, { good: h.good, before: failing });
     expect(result.commitSha).toBe(after);
     const repoPath = '/repos/acme/gitops';
@@ -89,13 +91,7 @@ describe('a direct revert through the fake GitHub', () => {
     const failing = h.shas[2] as string;
 
     // Act
-    const result = await h.engine.revert({
-      branch: 'main',
-      failing,
-      good: h.good,
-      scope: [SCOPE],
-      incident: h.incident,
-    });
+    const result = await revertIn(h, failing);
 
     // Assess
     expect(result.outcome).toBe('reverted');
@@ -123,13 +119,7 @@ describe('a direct revert through the fake GitHub', () => {
     const [failing, later] = h.shas as [string, string];
 
     // Act
-    const result = await h.engine.revert({
-      branch: 'main',
-      failing,
-      good: h.good,
-      scope: [SCOPE],
-      incident: h.incident,
-    });
+    const result = await revertIn(h, failing);
 
     // Assess
     expect(result.outcome).toBe('reverted');
@@ -147,13 +137,7 @@ describe('a direct revert through the fake GitHub', () => {
     const [failing, later] = h.shas as [string, string];
 
     // Act
-    const result = await h.engine.revert({
-      branch: 'main',
-      failing,
-      good: h.good,
-      scope: [SCOPE],
-      incident: h.incident,
-    });
+    const result = await revertIn(h, failing);
 
     // Assess
     expect(result.outcome).toBe('pull-request-opened');
@@ -243,13 +227,7 @@ describe('a direct revert through the fake GitHub', () => {
     const [failing] = h.shas as [string];
 
     // Act
-    const result = await h.engine.revert({
-      branch: 'main',
-      failing,
-      good: h.good,
-      scope: [SCOPE],
-      incident: h.incident,
-    });
+    const result = await revertIn(h, failing);
 
     // Assess
     expect(result.outcome).toBe('reverted');
@@ -266,13 +244,7 @@ describe('a direct revert through the fake GitHub', () => {
     const [failing] = h.shas as [string];
 
     // Act
-    const result = await h.engine.revert({
-      branch: 'main',
-      failing,
-      good: h.good,
-      scope: [SCOPE],
-      incident: h.incident,
-    });
+    const result = await revertIn(h, failing);
 
     // Assess
     expect(result.plan?.changes.map((c) => [c.path, c.sha === null])).toEqual([
@@ -297,13 +269,7 @@ describe('a direct revert through the fake GitHub', () => {
     const [failing] = h.shas as [string];
 
     // Act
-    const result = await h.engine.revert({
-      branch: 'main',
-      failing,
-      good: h.good,
-      scope: [SCOPE],
-      incident: h.incident,
-    });
+    const result = await revertIn(h, failing);
 
     // Assess
     expect(result.outcome).toBe('reverted');
@@ -331,13 +297,7 @@ describe('a direct revert through the fake GitHub', () => {
     };
 
     // Act
-    const result = await h.engine.revert({
-      branch: 'main',
-      failing,
-      good: h.good,
-      scope: [SCOPE],
-      incident: h.incident,
-    });
+    const result = await revertIn(h, failing);
 
     // Assess
     expect(result).toMatchObject({ outcome: 'reverted', attempts: 2 });
@@ -361,13 +321,7 @@ describe('a direct revert through the fake GitHub', () => {
     };
 
     // Act
-    const result = await h.engine.revert({
-      branch: 'main',
-      failing,
-      good: h.good,
-      scope: [SCOPE],
-      incident: h.incident,
-    });
+    const result = await revertIn(h, failing);
 
     // Assess
     expect(result).toMatchObject({ outcome: 'refused', attempts: 4 });
@@ -383,13 +337,7 @@ describe('a direct revert through the fake GitHub', () => {
     const [failing] = h.shas as [string];
 
     // Act
-    const result = await h.engine.revert({
-      branch: 'main',
-      failing,
-      good: h.good,
-      scope: [SCOPE],
-      incident: h.incident,
-    });
+    const result = await revertIn(h, failing);
 
     // Assess
     expect(result.outcome).toBe('reverted');
@@ -406,14 +354,7 @@ describe('a direct revert through the fake GitHub', () => {
     const objectsBefore = await h.repo.git(['count-objects', '-v']);
 
     // Act
-    const result = await h.engine.revert({
-      branch: 'main',
-      failing,
-      good: h.good,
-      scope: [SCOPE],
-      mode: 'dry-run',
-      incident: h.incident,
-    });
+    const result = await revertIn(h, failing, { mode: 'dry-run' });
 
     // Assess
     expect(result.outcome).toBe('planned');
@@ -437,13 +378,7 @@ describe('a direct revert through the fake GitHub', () => {
     const [elsewhere] = await h.repo.commit('feature', [{ message: 'Side', files: { 'x.txt': 'x\n' } }]);
 
     // Act
-    const matches = await h.engine.revert({
-      branch: 'main',
-      failing,
-      good: h.good,
-      scope: [SCOPE],
-      incident: h.incident,
-    });
+    const matches = await revertIn(h, failing);
     const offBranch = await h.engine.revert({
       branch: 'main',
       failing: elsewhere as string,
@@ -471,13 +406,7 @@ describe('a direct revert through the fake GitHub', () => {
     const head = await h.repo.revParse('refs/heads/main');
 
     // Act
-    const result = await h.engine.revert({
-      branch: 'main',
-      failing,
-      good: h.good,
-      scope: [SCOPE],
-      incident: h.incident,
-    });
+    const result = await revertIn(h, failing);
 
     // Assess
     expect(result.outcome).toBe('refused');
@@ -523,21 +452,8 @@ describe('pull requests', () => {
     const [failing] = h.shas as [string];
 
     // Act
-    const result = await h.engine.revert({
-      branch: 'main',
-      failing,
-      good: h.good,
-      scope: [SCOPE],
-      incident: h.incident,
-    });
-    const noFallback = await h.engine.revert({
-      branch: 'main',
-      failing,
-      good: h.good,
-      scope: [SCOPE],
-      incident: h.incident,
-      pullRequestFallback: false,
-    });
+    const result = await revertIn(h, failing);
+    const noFallback = await revertIn(h, failing, { pullRequestFallback: false });
 
     // Assess
     expect(result.outcome).toBe('pull-request-opened');
@@ -593,13 +509,7 @@ describe('pull requests', () => {
     });
 
     // Act
-    const result = await h.engine.revert({
-      branch: 'main',
-      failing,
-      good: h.good,
-      scope: [SCOPE],
-      incident: h.incident,
-    });
+    const result = await revertIn(h, failing);
 
     // Assess
     expect(result.outcome).toBe('pull-request-opened');
@@ -623,13 +533,7 @@ describe('GitHub errors', () => {
     });
 
     // Act
-    const attempt = h.engine.revert({
-      branch: 'main',
-      failing,
-      good: h.good,
-      scope: [SCOPE],
-      incident: h.incident,
-    });
+    const attempt = revertIn(h, failing);
 
     // Assess
     await expect(attempt).rejects.toBeInstanceOf(GitHubPermissionError);
@@ -649,9 +553,9 @@ describe('GitHub errors', () => {
       status: 403,
       body: { message: 'Resource not accessible by integration' },
     });
-    await expect(
-      h.engine.revert({ branch: 'main', failing, good: h.good, scope: [SCOPE], incident: h.incident }),
-    ).rejects.toThrow(/lacks the "contents: write" permission on acme\/gitops, needed to update branch main/);
+    await expect(revertIn(h, failing)).rejects.toThrow(
+      /lacks the "contents: write" permission on acme\/gitops, needed to update branch main/,
+    );
   });
 
   it('says the credentials are bad on 401', async () => {

@@ -47,7 +47,7 @@ export async function harness(
 ): Promise<Harness & { shas: string[] }> {
   const repo = await GitRepo.create();
   const [good, ...shas] = await repo.commit('main', [INITIAL, ...commits]);
-  const fake = await new FakeGitHub({ repo, ...options }).start();
+  const fake = await new FakeGitHub({ repo, logins: { 'dev@example.test': 'dev' }, ...options }).start();
   const octokit = createGitHubOctokit({
     credentials: { kind: 'token', token: options.token ?? 'test-token' },
     baseUrl: fake.url,
