@@ -5,6 +5,7 @@
  * @module
  */
 import { type AlarmEvent, AlarmStateChangeEventSchema, normalizeAlarmEvent } from './alarm-event.js';
+import { type AlertmanagerQueueMessage, AlertmanagerQueueMessageSchema } from './alertmanager-message.js';
 import { UnparseableMessageError } from './errors.js';
 import { type FluxQueueMessage, FluxQueueMessageSchema } from './flux-message.js';
 import { type FollowUpMessage, FollowUpMessageSchema } from './follow-up-message.js';
@@ -13,10 +14,11 @@ import { type FollowUpMessage, FollowUpMessageSchema } from './follow-up-message
 export type IncidentInput =
   | { source: 'flux'; message: FluxQueueMessage }
   | { source: 'alarm'; alarm: AlarmEvent }
-  | { source: 'follow-up'; followUp: FollowUpMessage };
+  | { source: 'follow-up'; followUp: FollowUpMessage }
+  | { source: 'alertmanager'; alertmanager: AlertmanagerQueueMessage };
 
 /** The sources the worker understands today. */
-export const INCIDENT_SOURCES = ['flux', 'alarm', 'follow-up'] as const;
+export const INCIDENT_SOURCES = ['flux', 'alarm', 'follow-up', 'alertmanager'] as const;
 
 function problems(error: { issues?: Array<{ path?: PropertyKey[]; message?: string }> }): string {
   return (error.issues ?? [])
@@ -28,7 +30,8 @@ function problems(error: { issues?: Array<{ path?: PropertyKey[]; message?: stri
 /**
  * Parses a queue message body (or an already parsed object): the webhook's `{version: 1, source:
  * 'flux'}` message, a raw EventBridge "CloudWatch Alarm State Change" event, or the worker's own
- * `{version: 1, source: 'follow-up'}` message.
+ * `{version: 1, source: 'follow-up'}` message, or the webhook's `{version: 1, source: 'alertmanager'}`
+ * message for Prometheus alerts.
  *
  * @throws {UnparseableMessageError} for anything else; the message names the problem, never values
  * @example
@@ -71,6 +74,12 @@ export function parseIncidentInput(body: string | unknown): IncidentInput {
     const parsed = FollowUpMessageSchema.safeParse(value);
     if (!parsed.success) throw new UnparseableMessageError(`not a follow-up: ${problems(parsed.error)}`);
     return { source: 'follow-up', followUp: parsed.data };
+  }
+  if (record.source === 'alertmanager') {
+    const parsed = AlertmanagerQueueMessageSchema.safeParse(value);
+    if (!parsed.success)
+      throw new UnparseableMessageError(`not an Alertmanager message: ${problems(parsed.error)}`);
+    return { source: 'alertmanager', alertmanager: parsed.data };
   }
   throw new UnparseableMessageError(`unknown message source ${JSON.stringify(record.source ?? null)}`);
 }

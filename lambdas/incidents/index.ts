@@ -20,6 +20,25 @@ export {
   cloudWatchTime,
   normalizeAlarmEvent,
 } from './alarm-event.js';
+export {
+  AlertmanagerAlertSchema,
+  type AlertmanagerPayload,
+  type AlertmanagerPayloadAlert,
+  AlertmanagerPayloadSchema,
+  type AlertmanagerQueueEntry,
+  type AlertmanagerQueueMessage,
+  AlertmanagerQueueMessageSchema,
+  type AlertmanagerSkip,
+  type AlertmanagerTranslation,
+  type AlertTarget,
+  alertTarget,
+  FLUXGUARD_LABEL,
+  HEARTBEAT_REASON,
+  type QueuedAlert,
+  TARGET_LABELS,
+  TRIGGER_REASONS,
+  translateAlertmanagerPayload,
+} from './alertmanager-message.js';
 export { IncidentsError, UnparseableMessageError } from './errors.js';
 export {
   bodyDigest,
