@@ -78,14 +78,19 @@ export function makeValidateCommand({ connect = connectToCluster }: ValidateComm
         max: 60_000,
       });
       const revision = stringOption(values, 'revision');
-      const clusterName = stringOption(values, 'cluster');
-      const region = stringOption(values, 'region');
+      const clusterName = stringOption(values, 'cluster') ?? io.env.CLUSTER_NAME;
+      const region = stringOption(values, 'region') ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION;
+      const kubeconfig = io.env.KUBECONFIG;
+      if (!clusterName && !kubeconfig) {
+        io.stderr('error: no cluster configured: set CLUSTER_NAME (EKS) or KUBECONFIG, or pass --cluster');
+        return ExitCode.unavailable;
+      }
       let connection: ClusterConnection;
       try {
         connection = await connect({
-          env: io.env,
           ...(clusterName ? { clusterName } : {}),
           ...(region ? { region } : {}),
+          ...(kubeconfig ? { kubeconfig } : {}),
         });
       } catch (error) {
         if (!(error instanceof ClusterUnavailableError)) throw error;

@@ -5,6 +5,7 @@ import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { EksTokenProvider } from './eks-token.js';
 import { ClusterUnavailableError } from './errors.js';
 import { KubeReader } from './kube-reader.js';
+import type { HealthUrlOptions } from './validation/health-url.js';
 
 /** What fluxguard needs from `eks:DescribeCluster`. */
 export interface EksClusterInfo {
@@ -17,7 +18,7 @@ export interface EksClusterInfo {
   version?: string;
 }
 
-const describeCache = new Map<string, { at: number; info: EksClusterInfo }>();
+const describeCache = new Map<string, { at: Date; info: EksClusterInfo }>();
 
 /** Forgets every cached DescribeCluster answer (tests; or after an endpoint change). */
 export function clearClusterCache(): void {
@@ -34,12 +35,12 @@ export function clearClusterCache(): void {
 export async function describeEksCluster(
   client: EKSClient,
   name: string,
-  { maxAgeMs = 15 * 60_000, now = Date.now }: { maxAgeMs?: number; now?: () => number } = {},
+  { maxAgeMs = 15 * 60_000, now = () => new Date() }: { maxAgeMs?: number; now?: () => Date } = {},
 ): Promise<EksClusterInfo> {
   const region = await client.config.region();
   const key = `${region}/${name}`;
   const cached = describeCache.get(key);
-  if (cached && now() - cached.at < maxAgeMs) return cached.info;
+  if (cached && now().getTime() - cached.at.getTime() < maxAgeMs) return cached.info;
   let cluster: Cluster | undefined;
   try {
     ({ cluster } = await client.send(new DescribeClusterCommand({ name })));
@@ -92,10 +93,10 @@ export function eksKubeConfig(info: EksClusterInfo, tokens: Pick<EksTokenProvide
   return kc;
 }
 
-/** Loads `KUBECONFIG` (one path, or several joined by the platform's path delimiter, merged). */
+/** Loads kubeconfig file(s): one path, or several joined by the platform's path delimiter, merged. */
 export function kubeConfigFromFiles(kubeconfig: string, context?: string): KubeConfig {
   const [first, ...rest] = kubeconfig.split(delimiter).filter((p) => p !== '');
-  if (!first) throw new ClusterUnavailableError('KUBECONFIG is empty');
+  if (!first) throw new ClusterUnavailableError('the kubeconfig path is empty');
   const kc = new KubeConfig();
   try {
     kc.loadFromFile(first);
@@ -105,30 +106,51 @@ export function kubeConfigFromFiles(kubeconfig: string, context?: string): KubeC
       kc.mergeConfig(other, true);
     }
   } catch (error) {
-    throw new ClusterUnavailableError(`cannot load KUBECONFIG ${kubeconfig}: ${(error as Error).message}`, {
+    throw new ClusterUnavailableError(`cannot load kubeconfig ${kubeconfig}: ${(error as Error).message}`, {
       cause: error,
     });
   }
   if (context) kc.setCurrentContext(context);
   if (!kc.getCurrentCluster())
-    throw new ClusterUnavailableError(`KUBECONFIG ${kubeconfig} has no current cluster`);
+    throw new ClusterUnavailableError(`kubeconfig ${kubeconfig} has no current cluster`);
   return kc;
 }
 
-/** Options for {@link connectToCluster}. */
+/** Client-side limits of the AWS calls made to connect (DescribeCluster), in ms. */
+export interface AwsTimeouts {
+  /** Giving up on opening the connection (default 3,000 ms). */
+  connectionTimeoutMs?: number;
+  /** Giving up on an answer once connected (default 5,000 ms). */
+  requestTimeoutMs?: number;
+}
+
+/** Default {@link AwsTimeouts}: a stalled endpoint costs seconds of the invocation, not its whole budget. */
+export const DEFAULT_AWS_TIMEOUTS: Required<AwsTimeouts> = {
+  connectionTimeoutMs: 3_000,
+  requestTimeoutMs: 5_000,
+};
+
+/** Where the cluster is and how to reach it; the caller reads its configuration and passes values. */
 export interface ConnectOptions {
-  /** Read for `CLUSTER_NAME`, `AWS_REGION` and `KUBECONFIG`; defaults to `process.env`. */
-  env?: NodeJS.ProcessEnv;
-  /** Overrides `CLUSTER_NAME`. */
+  /** An EKS cluster: connect through DescribeCluster and an STS-presigned token. */
   clusterName?: string;
-  /** Overrides the SDK's region resolution (`AWS_REGION`, profile…). */
+  /** The EKS cluster's region; default the SDK's resolution (profile, instance metadata). */
   region?: string;
-  /** The EKS client; defaults to one with the SDK's default region, endpoint and credentials. */
+  /**
+   * Without `clusterName`: kubeconfig file(s), several joined by the platform's path delimiter and
+   * merged as kubectl does; their current context is used, with whatever auth it names.
+   */
+  kubeconfig?: string;
+  /** The EKS client; default one with `region`, `credentials` and {@link awsTimeouts}. */
   eks?: EKSClient;
-  /** Credentials for token signing; defaults to the SDK's default credential chain. */
+  /** Credentials for DescribeCluster and token signing; default the SDK's default credential chain. */
   credentials?: AwsCredentialIdentityProvider;
+  /** Timeouts of the AWS calls (default {@link DEFAULT_AWS_TIMEOUTS}). */
+  awsTimeouts?: AwsTimeouts;
   /** Per-request timeout for the Kubernetes API (default 5,000 ms). */
   requestTimeoutMs?: number;
+  /** Which addresses and CA `fluxguard.io/health-url` probes may use (default: public addresses only). */
+  healthUrl?: HealthUrlOptions;
 }
 
 /** A way into one cluster's API. */
@@ -143,42 +165,66 @@ export interface ClusterConnection {
   close(): Promise<void>;
 }
 
+function eksClient({ region, credentials, awsTimeouts = {} }: ConnectOptions): EKSClient {
+  const timeouts = { ...DEFAULT_AWS_TIMEOUTS, ...awsTimeouts };
+  return new EKSClient({
+    ...(region ? { region } : {}),
+    ...(credentials ? { credentials } : {}),
+    // Without throwOnRequestTimeout the SDK only logs a warning when requestTimeout passes, and waits on.
+    requestHandler: {
+      connectionTimeout: timeouts.connectionTimeoutMs,
+      requestTimeout: timeouts.requestTimeoutMs,
+      throwOnRequestTimeout: true,
+    },
+  });
+}
+
 /**
- * Connects to the cluster named by `CLUSTER_NAME` (DescribeCluster + an STS-presigned token), or,
- * when `CLUSTER_NAME` is unset and `KUBECONFIG` is set, to that kubeconfig's current context.
+ * Connects to an EKS cluster by name (DescribeCluster, cached, then an STS-presigned token renewed
+ * as it ages), or, without a name, to the current context of a kubeconfig. It reads no environment
+ * variables: a function's config module, or the CLI, decides the values.
  *
- * @throws {ClusterUnavailableError} when neither is configured or the cluster cannot be described
+ * @throws {ClusterUnavailableError} when neither is given, or the cluster cannot be described
+ *
+ * @example
+ * ```ts
+ * const connection = await connectToCluster({ clusterName: config.clusterName, region: config.region });
+ * try {
+ *   const report = await validateRollout({ target, revision }, { reader: connection.reader });
+ * } finally {
+ *   await connection.close();
+ * }
+ * ```
  */
-export async function connectToCluster(options: ConnectOptions = {}): Promise<ClusterConnection> {
-  const env = options.env ?? process.env;
-  const clusterName = options.clusterName ?? env.CLUSTER_NAME;
+export async function connectToCluster(options: ConnectOptions): Promise<ClusterConnection> {
+  const { clusterName, kubeconfig, credentials } = options;
   let kubeConfig: KubeConfig;
   let source: ClusterConnection['source'];
   let name: string;
   if (clusterName) {
-    const region = options.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-    const eks =
-      options.eks ??
-      new EKSClient({
-        ...(region ? { region } : {}),
-        ...(options.credentials ? { credentials: options.credentials } : {}),
-      });
+    const eks = options.eks ?? eksClient(options);
     const info = await describeEksCluster(eks, clusterName);
     const tokens = new EksTokenProvider({
       clusterName,
       region: await eks.config.region(),
-      ...(options.credentials ? { credentials: options.credentials } : {}),
+      ...(credentials ? { credentials } : {}),
     });
     kubeConfig = eksKubeConfig(info, tokens);
     source = 'eks';
     name = clusterName;
-  } else if (env.KUBECONFIG) {
-    kubeConfig = kubeConfigFromFiles(env.KUBECONFIG);
+  } else if (kubeconfig) {
+    kubeConfig = kubeConfigFromFiles(kubeconfig);
     source = 'kubeconfig';
     name = kubeConfig.getCurrentContext();
   } else {
-    throw new ClusterUnavailableError('no cluster configured: set CLUSTER_NAME (EKS) or KUBECONFIG');
+    throw new ClusterUnavailableError(
+      'no cluster configured: neither an EKS cluster name nor a kubeconfig was given',
+    );
   }
-  const reader = new KubeReader({ kubeConfig, requestTimeoutMs: options.requestTimeoutMs });
+  const reader = new KubeReader({
+    kubeConfig,
+    ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+    ...(options.healthUrl ? { healthUrl: options.healthUrl } : {}),
+  });
   return { source, name, kubeConfig, reader, close: () => reader.close() };
 }

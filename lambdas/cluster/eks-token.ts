@@ -71,8 +71,9 @@ export async function createEksToken({
   });
   const signed = await signer.presign(request, { expiresIn: PRESIGN_SECONDS, signingDate });
   const params = Object.entries(signed.query ?? {})
-    .flatMap(([key, value]): Array<[string, string]> =>
-      Array.isArray(value) ? value.map((v): [string, string] => [key, v]) : [[key, value ?? '']],
+    .flatMap(
+      ([key, value]): Array<[string, string]> =>
+        Array.isArray(value) ? value.map((v): [string, string] => [key, v]) : [[key, value ?? '']],
     )
     .sort(([a], [b]) => {
       if (a === 'X-Amz-Signature') return 1;

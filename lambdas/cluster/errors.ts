@@ -1,8 +1,16 @@
 /**
+ * The base of every error the cluster library throws, so a caller can tell them from bugs with one
+ * `instanceof`.
+ */
+export class ClusterError extends Error {
+  override name = 'ClusterError';
+}
+
+/**
  * The cluster cannot be reached at all: DescribeCluster failed, the cluster is not `ACTIVE`, or no
  * kubeconfig is available. Nothing was validated; the CLI exits 69 (unavailable).
  */
-export class ClusterUnavailableError extends Error {
+export class ClusterUnavailableError extends ClusterError {
   override name = 'ClusterUnavailableError';
 }
 
@@ -21,7 +29,7 @@ export type KubeFailure =
  * is `inconclusive` (a 403 means fluxguard's RBAC is missing a verb, a 5xx or timeout means the API
  * server is struggling).
  */
-export class KubeRequestError extends Error {
+export class KubeRequestError extends ClusterError {
   override name = 'KubeRequestError';
   /** The HTTP status, when there was a response. */
   readonly status?: number;
@@ -50,4 +58,9 @@ export function failureOfStatus(status: number): KubeFailure {
   if (status === 404) return 'not-found';
   if (status >= 500 || status === 429) return 'server';
   return 'invalid';
+}
+
+/** A Flux object did not have the shape fluxguard needs (a field it reads is missing or mistyped). */
+export class FluxObjectError extends ClusterError {
+  override name = 'FluxObjectError';
 }

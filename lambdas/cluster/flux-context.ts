@@ -1,4 +1,6 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { FluxObjectError } from './errors.js';
+import type { Condition } from './kube-objects.js';
 
 /** A Flux object validation starts from. */
 export type FluxTargetKind = 'Kustomization' | 'HelmRelease';
@@ -13,12 +15,11 @@ export interface WorkloadRef {
   name: string;
 }
 
-/** A Kubernetes condition, as Flux and apps/v1 report them. */
-export interface Condition {
-  type: string;
-  status: string;
-  reason?: string;
-  message?: string;
+/** A namespaced object by kind, namespace and name. */
+export interface ObjectRef {
+  kind: string;
+  namespace: string;
+  name: string;
 }
 
 /** Where a Flux object's manifests come from; URL and branch are set for a GitRepository. */
@@ -35,9 +36,23 @@ export interface FluxSource {
   artifactRevision?: string;
 }
 
+/** What helm-controller reports about a release (`helm.toolkit.fluxcd.io/v2` status). */
+export interface HelmReleaseStatus {
+  generation?: number;
+  observedGeneration?: number;
+  ready?: Condition;
+  /** `Released`: whether the last install or upgrade succeeded. */
+  released?: Condition;
+  /** `Stalled`: helm-controller stopped retrying (e.g. `RetriesExceeded`). */
+  stalled?: Condition;
+  /** The newest release in `status.history`: its chart version and Helm status (`deployed`, `failed`…). */
+  latest?: { chartVersion?: string; status?: string };
+}
+
 /**
- * What fluxguard read about the Flux object: its revisions, readiness, source and workloads. The
- * revert engine needs `source.url`, `source.branch` and `path`.
+ * What fluxguard read about the Flux object: its revisions, readiness, source and what its
+ * inventory holds. The revert engine needs `source.url`, `source.branch` and `path`; the incident
+ * worker needs `lastAttemptedRevision` and, for a HelmRelease, `kustomization`.
  */
 export interface FluxContext {
   kind: FluxTargetKind;
@@ -45,17 +60,32 @@ export interface FluxContext {
   name: string;
   /** Set only after apply, prune and health checks all passed. */
   lastAppliedRevision?: string;
-  /** The revision Flux last tried (the new one after a failed health check). */
+  /** The revision Flux is attempting now (the new one after a failed health check). */
   lastAttemptedRevision?: string;
   /** Kustomization `spec.path`: the directory in the source that is applied. */
   path?: string;
   /** The object's `Ready` condition. */
   ready?: Condition;
   source?: FluxSource;
+  /**
+   * The Kustomization that applies this object, from the `kustomize.toolkit.fluxcd.io/name` and
+   * `/namespace` labels kustomize-controller puts on what it applies.
+   */
+  kustomization?: { namespace: string; name: string };
   /** HelmRelease: where the release's objects live (`spec.targetNamespace`, else the object's namespace). */
   releaseNamespace?: string;
-  /** Deployments, StatefulSets and DaemonSets from the inventory (Kustomization), sorted. */
+  /** HelmRelease: its own status. */
+  helm?: HelmReleaseStatus;
+  /** Deployments, StatefulSets and DaemonSets from the inventory, sorted. */
   workloads: WorkloadRef[];
+  /** HelmReleases from the inventory, sorted. */
+  helmReleases: ObjectRef[];
+  /**
+   * Inventory objects whose health fluxguard does not check (Jobs, custom resources, nested
+   * Kustomizations, claims…), sorted; objects without a health of their own (ConfigMaps, RBAC,
+   * Services…) are left out.
+   */
+  unchecked: ObjectRef[];
   /** How many objects the inventory lists in all. */
   inventorySize: number;
 }
@@ -63,105 +93,172 @@ export interface FluxContext {
 const condition = z.looseObject({
   type: z.string(),
   status: z.string(),
-  reason: z.string().optional(),
-  message: z.string().optional(),
+  reason: z.optional(z.string()),
+  message: z.optional(z.string()),
+  lastTransitionTime: z.optional(z.string()),
 });
-const sourceRef = z.looseObject({ kind: z.string(), name: z.string(), namespace: z.string().optional() });
-const metadata = z.looseObject({ name: z.string(), namespace: z.string().default('default') });
+const sourceRef = z.looseObject({ kind: z.string(), name: z.string(), namespace: z.optional(z.string()) });
+const metadata = z.looseObject({
+  name: z.string(),
+  namespace: z._default(z.string(), 'default'),
+  generation: z.optional(z.number()),
+  labels: z.optional(z.record(z.string(), z.string())),
+});
 const inventory = z.looseObject({
-  entries: z.array(z.looseObject({ id: z.string(), v: z.string().optional() })).default([]),
+  entries: z._default(z.array(z.looseObject({ id: z.string(), v: z.optional(z.string()) })), []),
 });
 
 const kustomizationSchema = z.looseObject({
-  kind: z.literal('Kustomization').optional(),
+  kind: z.optional(z.literal('Kustomization')),
   metadata,
-  spec: z.looseObject({ path: z.string().optional(), sourceRef }),
-  status: z
-    .looseObject({
-      lastAppliedRevision: z.string().optional(),
-      lastAttemptedRevision: z.string().optional(),
-      conditions: z.array(condition).optional(),
-      inventory: inventory.optional(),
-    })
-    .default({}),
+  spec: z.looseObject({ path: z.optional(z.string()), sourceRef }),
+  status: z._default(
+    z.looseObject({
+      lastAppliedRevision: z.optional(z.string()),
+      lastAttemptedRevision: z.optional(z.string()),
+      conditions: z.optional(z.array(condition)),
+      inventory: z.optional(inventory),
+    }),
+    {},
+  ),
 });
 
 const helmReleaseSchema = z.looseObject({
-  kind: z.literal('HelmRelease').optional(),
+  kind: z.optional(z.literal('HelmRelease')),
   metadata,
   spec: z.looseObject({
-    targetNamespace: z.string().optional(),
-    chart: z.looseObject({ spec: z.looseObject({ sourceRef }) }).optional(),
-    chartRef: sourceRef.optional(),
+    targetNamespace: z.optional(z.string()),
+    chart: z.optional(z.looseObject({ spec: z.looseObject({ sourceRef }) })),
+    chartRef: z.optional(sourceRef),
   }),
-  status: z
-    .looseObject({
-      lastAppliedRevision: z.string().optional(),
-      lastAttemptedRevision: z.string().optional(),
-      conditions: z.array(condition).optional(),
-      history: z
-        .array(z.looseObject({ chartVersion: z.string().optional(), status: z.string().optional() }))
-        .optional(),
-      inventory: inventory.optional(),
-    })
-    .default({}),
+  status: z._default(
+    z.looseObject({
+      observedGeneration: z.optional(z.number()),
+      lastAppliedRevision: z.optional(z.string()),
+      lastAttemptedRevision: z.optional(z.string()),
+      conditions: z.optional(z.array(condition)),
+      history: z.optional(
+        z.array(z.looseObject({ chartVersion: z.optional(z.string()), status: z.optional(z.string()) })),
+      ),
+      inventory: z.optional(inventory),
+    }),
+    {},
+  ),
 });
 
 const gitRepositorySchema = z.looseObject({
   metadata,
   spec: z.looseObject({
     url: z.string(),
-    ref: z
-      .looseObject({
-        branch: z.string().optional(),
-        tag: z.string().optional(),
-        semver: z.string().optional(),
-        commit: z.string().optional(),
-      })
-      .optional(),
+    ref: z.optional(
+      z.looseObject({
+        branch: z.optional(z.string()),
+        tag: z.optional(z.string()),
+        semver: z.optional(z.string()),
+        commit: z.optional(z.string()),
+      }),
+    ),
   }),
-  status: z
-    .looseObject({ artifact: z.looseObject({ revision: z.string().optional() }).optional() })
-    .optional(),
+  status: z.optional(
+    z.looseObject({ artifact: z.optional(z.looseObject({ revision: z.optional(z.string()) })) }),
+  ),
 });
 
-/** A Flux object did not have the shape fluxguard needs. */
-export class FluxObjectError extends Error {
-  override name = 'FluxObjectError';
-}
-
 const WORKLOAD_KINDS = new Set<string>(['Deployment', 'StatefulSet', 'DaemonSet']);
+const HELM_GROUP = 'helm.toolkit.fluxcd.io';
 
 /**
- * The workloads in a Flux inventory. Entry ids are `<namespace>_<name>_<group>_<kind>` (an empty
- * namespace for cluster-scoped objects, an empty group for the core group); names cannot contain
- * `_`, so splitting from both ends is unambiguous.
+ * API groups whose objects have no health of their own (configuration, access control, policy,
+ * Flux sources and notifications, monitoring rules): nothing about them can fail a rollout that the
+ * workloads would not show.
  */
-export function workloadsOfInventory(ids: readonly string[]): WorkloadRef[] {
-  const workloads: WorkloadRef[] = [];
-  for (const id of ids) {
-    const parts = id.split('_');
-    if (parts.length < 4) continue;
-    const kind = parts[parts.length - 1] ?? '';
-    const group = parts[parts.length - 2];
-    const namespace = parts[0] ?? '';
-    const name = parts.slice(1, -2).join('_');
-    if (group === 'apps' && WORKLOAD_KINDS.has(kind) && namespace !== '') {
-      workloads.push({ kind: kind as WorkloadKind, namespace, name });
-    }
-  }
-  // Ordinal, not localeCompare: for Kubernetes names (lowercase letters, digits, '-', '.') and the
-  // three kinds the order is the same, and the first localeCompare in a process loads ICU's
-  // collation data (about 12 ms of a cold validation pass).
-  const key = (w: WorkloadRef) => `${w.namespace}/${w.kind}/${w.name}`;
-  return workloads.sort((a, b) => {
-    const x = key(a);
-    const y = key(b);
-    return x < y ? -1 : x > y ? 1 : 0;
+const PASSIVE_GROUPS = new Set([
+  'rbac.authorization.k8s.io',
+  'admissionregistration.k8s.io',
+  'apiextensions.k8s.io',
+  'scheduling.k8s.io',
+  'storage.k8s.io',
+  'node.k8s.io',
+  'discovery.k8s.io',
+  'coordination.k8s.io',
+  'source.toolkit.fluxcd.io',
+  'notification.toolkit.fluxcd.io',
+  'image.toolkit.fluxcd.io',
+  'monitoring.coreos.com',
+]);
+
+/** Kinds, as `<group>/<kind>` (`/<kind>` for the core group), with no health of their own. */
+const PASSIVE_KINDS = new Set([
+  '/ConfigMap',
+  '/Secret',
+  '/Service',
+  '/ServiceAccount',
+  '/Namespace',
+  '/LimitRange',
+  '/ResourceQuota',
+  '/Endpoints',
+  'networking.k8s.io/NetworkPolicy',
+  'networking.k8s.io/IngressClass',
+  'networking.k8s.io/Ingress',
+  'policy/PodDisruptionBudget',
+  'autoscaling/HorizontalPodAutoscaler',
+  'batch/CronJob',
+  'apps/ControllerRevision',
+]);
+
+/** What a Flux inventory holds, by what validation does with it. */
+export interface InventoryContents {
+  workloads: WorkloadRef[];
+  helmReleases: ObjectRef[];
+  unchecked: ObjectRef[];
+}
+
+// Ordinal, not localeCompare: for Kubernetes names (lowercase letters, digits, '-', '.') and kinds the
+// order is the same, and the first localeCompare in a process loads ICU's collation data (about
+// 12 ms of a cold validation pass).
+function byNamespaceKindName<T extends ObjectRef>(refs: T[]): T[] {
+  const key = (ref: ObjectRef) => `${ref.namespace}/${ref.kind}/${ref.name}`;
+  return refs.sort((a, b) => {
+    const left = key(a);
+    const right = key(b);
+    return left < right ? -1 : left > right ? 1 : 0;
   });
 }
 
-function parse<T>(schema: z.ZodType<T>, object: unknown, what: string): T {
+/**
+ * Sorts a Flux inventory. Entry ids are `<namespace>_<name>_<group>_<kind>` (an empty namespace for
+ * cluster-scoped objects, an empty group for the core group); names cannot contain `_`, so
+ * splitting from both ends is unambiguous.
+ */
+export function inventoryContents(ids: readonly string[]): InventoryContents {
+  const contents: InventoryContents = { workloads: [], helmReleases: [], unchecked: [] };
+  for (const id of ids) {
+    const parts = id.split('_');
+    if (parts.length < 4) continue;
+    const kind = parts.at(-1) ?? '';
+    const group = parts.at(-2) ?? '';
+    const namespace = parts[0] ?? '';
+    const name = parts.slice(1, -2).join('_');
+    if (group === 'apps' && WORKLOAD_KINDS.has(kind) && namespace !== '') {
+      contents.workloads.push({ kind: kind as WorkloadKind, namespace, name });
+    } else if (group === HELM_GROUP && kind === 'HelmRelease') {
+      contents.helmReleases.push({ kind, namespace, name });
+    } else if (!PASSIVE_GROUPS.has(group) && !PASSIVE_KINDS.has(`${group}/${kind}`)) {
+      contents.unchecked.push({ kind, namespace, name });
+    }
+  }
+  byNamespaceKindName(contents.workloads);
+  byNamespaceKindName(contents.helmReleases);
+  byNamespaceKindName(contents.unchecked);
+  return contents;
+}
+
+/** The Deployments, StatefulSets and DaemonSets of a Flux inventory, sorted. */
+export function workloadsOfInventory(ids: readonly string[]): WorkloadRef[] {
+  return inventoryContents(ids).workloads;
+}
+
+function parse<T>(schema: z.ZodMiniType<T>, object: unknown, what: string): T {
   // Without zod's JIT: it compiles a parser per object schema on first use (`new Function`), which
   // costs more (5-10 ms in a cold process) than it saves on the one or two objects parsed per check.
   const result = schema.safeParse(object, { jitless: true });
@@ -169,6 +266,16 @@ function parse<T>(schema: z.ZodType<T>, object: unknown, what: string): T {
     throw new FluxObjectError(`${what} is not shaped as expected: ${z.prettifyError(result.error)}`);
   }
   return result.data;
+}
+
+function conditionOf(conditions: readonly Condition[] | undefined, type: string): Condition | undefined {
+  return conditions?.find((c) => c.type === type);
+}
+
+function appliedBy(labels: Record<string, string> | undefined): FluxContext['kustomization'] {
+  const name = labels?.['kustomize.toolkit.fluxcd.io/name'];
+  const namespace = labels?.['kustomize.toolkit.fluxcd.io/namespace'];
+  return name && namespace ? { namespace, name } : undefined;
 }
 
 /**
@@ -181,6 +288,7 @@ export function fluxContextOf(kind: FluxTargetKind, object: unknown): FluxContex
   if (kind === 'Kustomization') {
     const ks = parse(kustomizationSchema, object, 'Kustomization');
     const entries = ks.status.inventory?.entries ?? [];
+    const kustomization = appliedBy(ks.metadata.labels);
     return {
       kind,
       namespace: ks.metadata.namespace,
@@ -188,13 +296,14 @@ export function fluxContextOf(kind: FluxTargetKind, object: unknown): FluxContex
       lastAppliedRevision: ks.status.lastAppliedRevision,
       lastAttemptedRevision: ks.status.lastAttemptedRevision,
       path: ks.spec.path,
-      ready: ks.status.conditions?.find((c) => c.type === 'Ready'),
+      ready: conditionOf(ks.status.conditions, 'Ready'),
       source: {
         kind: ks.spec.sourceRef.kind,
         name: ks.spec.sourceRef.name,
         namespace: ks.spec.sourceRef.namespace ?? ks.metadata.namespace,
       },
-      workloads: workloadsOfInventory(entries.map((e) => e.id)),
+      ...(kustomization ? { kustomization } : {}),
+      ...inventoryContents(entries.map((e) => e.id)),
       inventorySize: entries.length,
     };
   }
@@ -202,6 +311,8 @@ export function fluxContextOf(kind: FluxTargetKind, object: unknown): FluxContex
   const ref = hr.spec.chartRef ?? hr.spec.chart?.spec.sourceRef;
   const latest = hr.status.history?.[0];
   const entries = hr.status.inventory?.entries ?? [];
+  const kustomization = appliedBy(hr.metadata.labels);
+  const conditions = hr.status.conditions;
   return {
     kind,
     namespace: hr.metadata.namespace,
@@ -209,12 +320,21 @@ export function fluxContextOf(kind: FluxTargetKind, object: unknown): FluxContex
     lastAppliedRevision:
       hr.status.lastAppliedRevision ?? (latest?.status === 'deployed' ? latest.chartVersion : undefined),
     lastAttemptedRevision: hr.status.lastAttemptedRevision,
-    ready: hr.status.conditions?.find((c) => c.type === 'Ready'),
+    ready: conditionOf(conditions, 'Ready'),
     source: ref
       ? { kind: ref.kind, name: ref.name, namespace: ref.namespace ?? hr.metadata.namespace }
       : undefined,
+    ...(kustomization ? { kustomization } : {}),
     releaseNamespace: hr.spec.targetNamespace ?? hr.metadata.namespace,
-    workloads: workloadsOfInventory(entries.map((e) => e.id)),
+    helm: {
+      generation: hr.metadata.generation,
+      observedGeneration: hr.status.observedGeneration,
+      ready: conditionOf(conditions, 'Ready'),
+      released: conditionOf(conditions, 'Released'),
+      stalled: conditionOf(conditions, 'Stalled'),
+      ...(latest ? { latest: { chartVersion: latest.chartVersion, status: latest.status } } : {}),
+    },
+    ...inventoryContents(entries.map((e) => e.id)),
     inventorySize: entries.length,
   };
 }

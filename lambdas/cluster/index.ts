@@ -1,17 +1,28 @@
 /**
- * Cluster access and rollout validation: the API the incident worker uses.
+ * Cluster access and rollout validation: the API the incident worker and the CLI use. Values come
+ * from the caller (a function's config module, or the CLI); nothing here reads the environment.
  *
  * ```ts
- * const connection = await connectToCluster(); // CLUSTER_NAME + AWS_REGION, or KUBECONFIG
- * const report = await validateRollout({ target, revision }, { reader: connection.reader });
- * await connection.close();
+ * const connection = await connectToCluster({ clusterName: 'fluxguard-production', region: 'eu-central-1' });
+ * try {
+ *   const report = await validateRollout({ target, revision }, { reader: connection.reader });
+ *   if (report.verdict === 'fail' && report.definitiveFailure) {
+ *     // a crash loop, a missing image tag…: no need to wait for Flux's own timeout
+ *   }
+ * } finally {
+ *   await connection.close();
+ * }
  * ```
+ *
+ * @module
  */
 export {
+  type AwsTimeouts,
   type ClusterConnection,
   type ConnectOptions,
   clearClusterCache,
   connectToCluster,
+  DEFAULT_AWS_TIMEOUTS,
   describeEksCluster,
   type EksClusterInfo,
 } from './cluster-connection.js';
@@ -22,17 +33,42 @@ export {
   type ExecCredentialApiVersion,
   execCredential,
 } from './eks-token.js';
-export { ClusterUnavailableError, type KubeFailure, KubeRequestError } from './errors.js';
+export {
+  ClusterError,
+  ClusterUnavailableError,
+  FluxObjectError,
+  type KubeFailure,
+  KubeRequestError,
+} from './errors.js';
 export type {
   FluxContext,
   FluxSource,
   FluxTargetKind,
+  HelmReleaseStatus,
+  ObjectRef,
+  WorkloadKind,
   WorkloadRef,
 } from './flux-context.js';
-export type { DaemonSet, Deployment, Pod, ReplicaSet, Service, StatefulSet, Wire } from './kube-objects.js';
+export type {
+  Condition,
+  DaemonSet,
+  Deployment,
+  Pod,
+  ReplicaSet,
+  Service,
+  StatefulSet,
+  Wire,
+} from './kube-objects.js';
 export { type ClusterReader, KubeReader, type KubeReaderOptions } from './kube-reader.js';
-export { type LayerReport, SUMMARY_MAX_CHARS, type ValidationReport, type WorkloadReport } from './report.js';
+export {
+  type LayerReport,
+  type ReleaseReport,
+  SUMMARY_MAX_CHARS,
+  type ValidationReport,
+  type WorkloadReport,
+} from './report.js';
 export { HEALTH_ANNOTATIONS } from './validation/health.js';
+export { type HealthUrlOptions, isPublicAddress } from './validation/health-url.js';
 export type { Evidence, Layer, Observed, Verdict } from './validation/types.js';
 export {
   DEFAULT_CHECKS,

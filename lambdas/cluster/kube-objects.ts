@@ -28,3 +28,12 @@ export type ReplicaSet = Wire<V1ReplicaSet>;
 export type Pod = Wire<V1Pod>;
 export type Service = Wire<V1Service>;
 export type ObjectMeta = Wire<V1ObjectMeta>;
+
+/** A status condition, as Flux objects and apps/v1 workloads report them. */
+export interface Condition {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
+  lastTransitionTime?: string;
+}

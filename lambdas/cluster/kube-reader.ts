@@ -1,8 +1,12 @@
+import { type LookupAddress, lookup } from 'node:dns';
 import type https from 'node:https';
+import type { LookupFunction } from 'node:net';
+import { rootCertificates } from 'node:tls';
 import { HttpMethod, type KubeConfig, RequestContext } from '@kubernetes/client-node';
 import { Agent, type Dispatcher } from 'undici';
 import { failureOfStatus, KubeRequestError } from './errors.js';
 import type { DaemonSet, Deployment, Pod, ReplicaSet, Service, StatefulSet } from './kube-objects.js';
+import { addressPolicy, type HealthUrlOptions, urlRefusal } from './validation/health-url.js';
 
 /** The Flux kinds fluxguard reads, with where the API server serves them. */
 export const FLUX_RESOURCES = {
@@ -29,6 +33,8 @@ export interface NamespaceSnapshot {
   replicaSets: Listed<ReplicaSet>;
   pods: Listed<Pod>;
   services: Listed<Service>;
+  /** How long the slowest of the lists took to answer, in ms: how responsive the API server was. */
+  elapsedMs: number;
 }
 
 /** What an HTTP GET (through the service proxy, or to a public URL) came back with. */
@@ -43,7 +49,9 @@ export type HttpOutcome =
       elapsedMs: number;
     }
   | { kind: 'timeout'; elapsedMs: number }
-  | { kind: 'error'; message: string; elapsedMs: number };
+  | { kind: 'error'; message: string; elapsedMs: number }
+  /** Not sent: the URL is not one fluxguard may probe (scheme, address). */
+  | { kind: 'refused'; message: string; elapsedMs: 0 };
 
 /** The reads validation needs; {@link KubeReader} implements it, tests may fake it. */
 export interface ClusterReader {
@@ -59,7 +67,7 @@ export interface ClusterReader {
     path: string,
     timeoutMs: number,
   ): Promise<HttpOutcome>;
-  /** GET a public URL. */
+  /** GET a public URL: https only, to public addresses unless configured otherwise, no redirects followed. */
   urlGet(url: string, timeoutMs: number): Promise<HttpOutcome>;
 }
 
@@ -69,6 +77,8 @@ export interface KubeReaderOptions {
   kubeConfig: KubeConfig;
   /** Every API request is aborted after this long (default 5,000 ms). */
   requestTimeoutMs?: number;
+  /** Which addresses the public health URL may resolve to, and which CA it may present. */
+  healthUrl?: HealthUrlOptions;
 }
 
 const JSON_ACCEPT = 'application/json';
@@ -95,6 +105,27 @@ function parseStatus(body: string): { code?: number; reason?: string; message?: 
   }
 }
 
+/**
+ * `dns.lookup` that refuses to connect to an address `mayReach` rejects. The check runs on the
+ * addresses the connection then uses, so a name cannot resolve to a public address when checked and
+ * to another one when connected.
+ */
+function guardedLookup(mayReach: (address: string) => boolean): LookupFunction {
+  return (hostname, options, callback) => {
+    lookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
+      if (error) return callback(error, '', 0);
+      const refused = addresses.find((a) => !mayReach(a.address));
+      const [first] = addresses;
+      if (refused || !first) {
+        const why = refused ? `resolves to ${refused.address}, which` : 'resolves to nothing that';
+        return callback(new Error(`${hostname} ${why} is not a public address`), '', 0);
+      }
+      if (options.all) return (callback as (e: null, a: LookupAddress[]) => void)(null, addresses);
+      return callback(null, first.address, first.family);
+    });
+  };
+}
+
 /** An error's own message, or its cause's (undici wraps connection errors). */
 function messageOf(error: unknown): string {
   const cause = (error as Error).cause as Error | undefined;
@@ -116,13 +147,18 @@ export class KubeReader implements ClusterReader {
   readonly #origin: string;
   readonly #basePath: string;
   #dispatcher?: Promise<Dispatcher>;
+  readonly #mayReach: (address: string) => boolean;
+  readonly #urlCa?: string;
+  #urlDispatcher?: Agent;
 
-  constructor({ kubeConfig, requestTimeoutMs = 5_000 }: KubeReaderOptions) {
+  constructor({ kubeConfig, requestTimeoutMs = 5_000, healthUrl = {} }: KubeReaderOptions) {
     const cluster = kubeConfig.getCurrentCluster();
     if (!cluster)
       throw new KubeRequestError('kubeconfig', 'invalid', 'the kubeconfig has no current cluster');
     this.#kc = kubeConfig;
     this.#timeoutMs = requestTimeoutMs;
+    this.#mayReach = addressPolicy(healthUrl);
+    this.#urlCa = healthUrl.ca;
     this.#server = cluster.server.replace(/\/+$/, '');
     let url: URL;
     try {
@@ -242,6 +278,7 @@ export class KubeReader implements ClusterReader {
     const ns = encodeURIComponent(namespace);
     const apps = `/apis/apps/v1/namespaces/${ns}`;
     const core = `/api/v1/namespaces/${ns}`;
+    const started = performance.now();
     const [deployments, statefulSets, daemonSets, replicaSets, pods, services] = await Promise.all([
       this.#list<Deployment>(`${apps}/deployments`),
       this.#list<StatefulSet>(`${apps}/statefulsets`),
@@ -250,7 +287,8 @@ export class KubeReader implements ClusterReader {
       this.#list<Pod>(`${core}/pods`),
       this.#list<Service>(`${core}/services`),
     ]);
-    return { namespace, deployments, statefulSets, daemonSets, replicaSets, pods, services };
+    const elapsedMs = Math.round(performance.now() - started);
+    return { namespace, deployments, statefulSets, daemonSets, replicaSets, pods, services, elapsedMs };
   }
 
   async proxyGet(
@@ -280,13 +318,42 @@ export class KubeReader implements ClusterReader {
     }
   }
 
+  /**
+   * The dispatcher for public URLs: apart from the API server's (the cluster CA must not vouch for
+   * the internet), trusting Node's bundled roots plus the configured CA, and connecting only to
+   * addresses the health URL policy allows.
+   */
+  #publicDispatcher(): Agent {
+    this.#urlDispatcher ??= new Agent({
+      connect: {
+        lookup: guardedLookup(this.#mayReach),
+        ...(this.#urlCa ? { ca: [...rootCertificates, this.#urlCa] } : {}),
+      },
+    });
+    return this.#urlDispatcher;
+  }
+
   async urlGet(url: string, timeoutMs: number): Promise<HttpOutcome> {
+    const refusal = urlRefusal(url, this.#mayReach);
+    if (refusal) return { kind: 'refused', message: refusal, elapsedMs: 0 };
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
+    const { origin, pathname, search } = new URL(url);
     try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-      const body = await response.text();
-      return { kind: 'response', status: response.status, body: body.slice(0, 200), elapsedMs: elapsed() };
+      // undici's request API never follows redirects: a 3xx is the answer.
+      const response = await this.#publicDispatcher().request({
+        origin,
+        path: `${pathname}${search}`,
+        method: 'GET',
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      const body = await response.body.text();
+      return {
+        kind: 'response',
+        status: response.statusCode,
+        body: body.slice(0, 200),
+        elapsedMs: elapsed(),
+      };
     } catch (error) {
       if (isTimeout(error)) return { kind: 'timeout', elapsedMs: elapsed() };
       return { kind: 'error', message: messageOf(error), elapsedMs: elapsed() };
@@ -296,6 +363,6 @@ export class KubeReader implements ClusterReader {
   /** Closes the shared connection pool (lets a CLI process exit at once). */
   async close(): Promise<void> {
     const dispatcher = await this.#dispatcher?.catch(() => undefined);
-    await dispatcher?.close();
+    await Promise.all([dispatcher?.close(), this.#urlDispatcher?.close()]);
   }
 }

@@ -23,16 +23,33 @@ export interface WorkloadReport extends WorkloadRef {
   http?: Observed;
 }
 
+/** One HelmRelease at the last check: its own status (its workloads are in `workloads`). */
+export interface ReleaseReport {
+  namespace: string;
+  name: string;
+  state: Observed;
+  /** The chart version helm-controller last attempted. */
+  lastAttemptedRevision?: string;
+}
+
 /** The result of {@link validateRollout}: plain data, so `JSON.stringify` is its machine-readable form. */
 export interface ValidationReport {
   target: { kind: FluxTargetKind; namespace: string; name: string };
   /** The revision the trigger was about, when given. */
   revision?: string;
   verdict: Verdict;
+  /**
+   * True only when `verdict` is `fail` and every failing check rests on definitive pod states of the
+   * current revision (a crash loop after 2 restarts, an image or tag that does not exist, a config
+   * error, repeated OOM kills): waiting longer will not change it.
+   */
+  definitiveFailure: boolean;
   /** Why the overall verdict, in one sentence. */
   reason: string;
   layers: Record<Layer, LayerReport>;
   workloads: WorkloadReport[];
+  /** HelmReleases checked through their own status (the target, or those in its inventory). */
+  releases: ReleaseReport[];
   /** What was read from the Flux object and its source at the last check that could read it. */
   flux?: FluxContext;
   checks: { planned: number; run: number; intervalMs: number };
@@ -49,8 +66,8 @@ const MARK: Record<Observed, string> = {
   pending: 'PENDING',
 };
 
-function evidenceLine(e: Evidence): string {
-  return `  - ${e.object} ${e.field}: ${e.value}`;
+function evidenceLine(evidence: Evidence): string {
+  return `  - ${evidence.object} ${evidence.field}: ${evidence.value}${evidence.definitive ? ' (definitive)' : ''}`;
 }
 
 /**
@@ -61,7 +78,7 @@ function evidenceLine(e: Evidence): string {
 export function formatSummary(report: Omit<ValidationReport, 'summary'>): string {
   const { target, flux } = report;
   const head = [
-    `${MARK[report.verdict]} ${target.kind} ${target.namespace}/${target.name}${report.revision ? ` at ${report.revision}` : ''}: ${report.reason}`,
+    `${MARK[report.verdict]}${report.definitiveFailure ? ' (definitive)' : ''} ${target.kind} ${target.namespace}/${target.name}${report.revision ? ` at ${report.revision}` : ''}: ${report.reason}`,
   ];
   if (flux) {
     head.push(
@@ -82,9 +99,9 @@ export function formatSummary(report: Omit<ValidationReport, 'summary'>): string
     (a, b) => order[report.layers[a].verdict] - order[report.layers[b].verdict],
   );
   const blocks = layers.map((layer) => {
-    const l = report.layers[layer];
-    const shown = l.verdict === 'pass' ? l.evidence.slice(0, 3) : l.evidence;
-    return [`${layer}: ${MARK[l.verdict]} (${l.reason})`, ...shown.map(evidenceLine)];
+    const layerReport = report.layers[layer];
+    const shown = layerReport.verdict === 'pass' ? layerReport.evidence.slice(0, 3) : layerReport.evidence;
+    return [`${layer}: ${MARK[layerReport.verdict]} (${layerReport.reason})`, ...shown.map(evidenceLine)];
   });
   const lines = [...head, ...blocks.flat()];
   let text = '';

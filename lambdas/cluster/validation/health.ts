@@ -1,7 +1,6 @@
 import type { Service } from '../kube-objects.js';
 import type { HttpOutcome } from '../kube-reader.js';
-import { type Workload, workloadName } from './rollout.js';
-import type { Evidence, Observation } from './types.js';
+import { type Evidence, type Observation, type Workload, workloadName } from './types.js';
 
 /** The annotations that opt a workload into HTTP health checks (see docs/VALIDATION.md). */
 export const HEALTH_ANNOTATIONS = {
@@ -11,7 +10,7 @@ export const HEALTH_ANNOTATIONS = {
   port: 'fluxguard.io/health-port',
   /** Service name; default: the Service in the namespace whose selector matches the pod labels. */
   service: 'fluxguard.io/health-service',
-  /** The app's public URL, probed directly as well. Optional. */
+  /** The app's public `https:` URL, probed directly as well (public addresses only, by default). Optional. */
   url: 'fluxguard.io/health-url',
 } as const;
 
@@ -93,25 +92,28 @@ export function targetLabel(target: HealthTarget): string {
     : `GET /api/v1/namespaces/${target.namespace}/services/${target.service}:${target.port}/proxy${target.path}`;
 }
 
+/** Answers from the public URL that are about the guard, not the app: auth walls, WAFs, rate limits. */
+const GUARD_REFUSED: ReadonlySet<number> = new Set([401, 403, 407, 429]);
+
 /**
- * Layer 3, one HTTP check's result: 2xx passes; another status from the app, or no answer within the
- * probe timeout, fails. When the API server itself answers (a `Status` object): 401/403 (fluxguard's
- * RBAC lacks `services/proxy`) and other API errors are `inconclusive`, except "no endpoints
- * available", which means no pod is ready to serve and fails. A network error reaching the API
- * server (or the public URL) is `inconclusive`.
+ * A proxy probe's timeout counts against the app only when the API server answered this check's
+ * lists within this fraction of the probe timeout; a slower API server may be the one that was slow.
  */
-export function assessProbe(target: HealthTarget, outcome: HttpOutcome, timeoutMs: number): Observation {
-  const evidence = (value: string): Evidence[] => [
-    { object: target.object, field: targetLabel(target), value },
-  ];
-  if (outcome.kind === 'timeout') {
-    return { state: 'fail', evidence: evidence(`no answer within ${timeoutMs} ms`) };
-  }
-  if (outcome.kind === 'error')
-    return { state: 'inconclusive', evidence: evidence(`request failed: ${outcome.message}`) };
+export const RESPONSIVE_API_FRACTION = 0.25;
+
+/** What else a probe's verdict depends on. */
+export interface ProbeContext {
+  /** The probe timeout, in ms. */
+  timeoutMs: number;
+  /** How long the API server took to answer this check's lists in the probed namespace, in ms. */
+  apiLatencyMs?: number;
+}
+
+function assessProxyAnswer(
+  outcome: Extract<HttpOutcome, { kind: 'response' }>,
+  evidence: (value: string) => Evidence[],
+): Observation {
   const { status, apiStatus } = outcome;
-  if (status >= 200 && status < 300)
-    return { state: 'pass', evidence: evidence(`HTTP ${status} in ${outcome.elapsedMs} ms`) };
   if (apiStatus) {
     const said = `API server HTTP ${status} ${apiStatus.reason ?? ''}: ${apiStatus.message ?? ''}`.replace(
       /\s+:/,
@@ -124,4 +126,66 @@ export function assessProbe(target: HealthTarget, outcome: HttpOutcome, timeoutM
   }
   const body = outcome.body.replace(/\s+/g, ' ').trim().slice(0, 120);
   return { state: 'fail', evidence: evidence(`HTTP ${status}${body ? `: ${body}` : ''}`) };
+}
+
+/**
+ * Layer 3, one HTTP check's result. 2xx passes.
+ *
+ * Through the service proxy: another status from the app fails. A timeout fails only when the API
+ * server answered the check's lists within {@link RESPONSIVE_API_FRACTION} of the probe timeout;
+ * otherwise the API server may be the slow one, and it is `inconclusive`. When the API server itself
+ * answers (a `Status` object): "no endpoints available" fails (no pod is ready to serve), anything
+ * else (401/403: fluxguard's RBAC lacks `services/proxy`; other API errors) is `inconclusive`.
+ *
+ * The public URL: 5xx and 4xx fail, except 401, 403, 407 and 429 (an auth wall, a WAF or a rate
+ * limit facing the guard) and any 3xx (not followed), which are `inconclusive`; its body never goes
+ * into the evidence. A timeout, a network error, or a URL that may not be probed is `inconclusive`.
+ */
+export function assessProbe(target: HealthTarget, outcome: HttpOutcome, context: ProbeContext): Observation {
+  const evidence = (value: string): Evidence[] => [
+    { object: target.object, field: targetLabel(target), value },
+  ];
+  const { timeoutMs, apiLatencyMs } = context;
+  switch (outcome.kind) {
+    case 'refused':
+      return { state: 'inconclusive', evidence: evidence(`not probed: ${outcome.message}`) };
+    case 'error':
+      return { state: 'inconclusive', evidence: evidence(`request failed: ${outcome.message}`) };
+    case 'timeout': {
+      const late = `no answer within ${timeoutMs} ms`;
+      if (target.via === 'url') {
+        return {
+          state: 'inconclusive',
+          evidence: evidence(`${late} (the guard's own network path may be the cause)`),
+        };
+      }
+      const responsive = apiLatencyMs !== undefined && apiLatencyMs <= timeoutMs * RESPONSIVE_API_FRACTION;
+      if (responsive)
+        return {
+          state: 'fail',
+          evidence: evidence(`${late} (the API server answered its lists in ${apiLatencyMs} ms)`),
+        };
+      const took = apiLatencyMs === undefined ? 'an unknown time' : `${apiLatencyMs} ms`;
+      return {
+        state: 'inconclusive',
+        evidence: evidence(
+          `${late}; the API server took ${took} to answer its lists, so it may be the slow one`,
+        ),
+      };
+    }
+    case 'response':
+      break;
+  }
+  const { status } = outcome;
+  if (status >= 200 && status < 300) {
+    return { state: 'pass', evidence: evidence(`HTTP ${status} in ${outcome.elapsedMs} ms`) };
+  }
+  if (target.via === 'proxy') return assessProxyAnswer(outcome, evidence);
+  if ((status >= 300 && status < 400) || GUARD_REFUSED.has(status)) {
+    return {
+      state: 'inconclusive',
+      evidence: evidence(`HTTP ${status}: an answer to the guard, not about the app`),
+    };
+  }
+  return { state: 'fail', evidence: evidence(`HTTP ${status}`) };
 }

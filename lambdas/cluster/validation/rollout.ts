@@ -1,27 +1,22 @@
-import type { Condition } from '../flux-context.js';
-import type { DaemonSet, Deployment, StatefulSet } from '../kube-objects.js';
-import { type Evidence, type Observation, objectName } from './types.js';
+import type { Condition, DaemonSet, Deployment, Pod, StatefulSet } from '../kube-objects.js';
+import { type Evidence, type Observation, type Workload, workloadName } from './types.js';
 
-/** A workload object as listed from the API, tagged with its kind. */
-export type Workload =
-  | { kind: 'Deployment'; object: Deployment }
-  | { kind: 'StatefulSet'; object: StatefulSet }
-  | { kind: 'DaemonSet'; object: DaemonSet };
+/** The Deployment controller's default `spec.progressDeadlineSeconds`. */
+export const DEFAULT_PROGRESS_DEADLINE_SECONDS = 600;
 
-/** `Kind/namespace/name` of a listed workload. */
-export function workloadName(workload: Workload): string {
-  return objectName({
-    kind: workload.kind,
-    namespace: workload.object.metadata?.namespace ?? '',
-    name: workload.object.metadata?.name ?? '',
-  });
+/** What the rollout layer may know besides the workload itself. */
+export interface RolloutContext {
+  /** The time of the check. */
+  now?: Date;
+  /** The pods of the workload's current revision (see `currentPods`). */
+  currentPods?: readonly Pod[];
 }
 
-function condition(conditions: readonly Condition[] | undefined, type: string): Condition | undefined {
+function conditionOf(conditions: readonly Condition[] | undefined, type: string): Condition | undefined {
   return conditions?.find((c) => c.type === type);
 }
 
-function describe(c: Condition): string {
+function describeCondition(c: Condition): string {
   return `${c.status}${c.reason ? ` ${c.reason}` : ''}${c.message ? `: ${c.message}` : ''}`;
 }
 
@@ -39,117 +34,181 @@ function counts(object: string, field: string, value: number | undefined, desire
   return { object, field, value: `${value ?? 0}/${desired}` };
 }
 
-function deployment(d: Deployment): Observation {
-  const object = workloadName({ kind: 'Deployment', object: d });
-  const desired = d.spec?.replicas ?? 1;
-  const s = d.status ?? {};
+function isReady(pod: Pod): boolean {
+  return (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+}
+
+/**
+ * When the current revision's shortfall of ready pods began: the earliest time one of its pods that
+ * is not ready became so (its `Ready` condition's transition, else its creation). Undefined when no
+ * such pod was found.
+ */
+export function shortfallSince(pods: readonly Pod[]): Date | undefined {
+  const times = pods
+    .filter((pod) => !isReady(pod))
+    .map((pod) => {
+      const ready = conditionOf(pod.status?.conditions, 'Ready');
+      return Date.parse(ready?.lastTransitionTime ?? pod.metadata?.creationTimestamp ?? '');
+    })
+    .filter((time) => !Number.isNaN(time));
+  return times.length > 0 ? new Date(Math.min(...times)) : undefined;
+}
+
+/**
+ * After the controller reported the rollout complete (`NewReplicaSetAvailable`), fewer ready
+ * replicas than desired are a scale-up starting (an HPA, a new node) or pods that stopped being
+ * ready. That is a failure only once it has lasted longer than the progress deadline; before, or
+ * when its start is unknown, it is pending.
+ */
+function settledShortfall(deployment: Deployment, numbers: Evidence[], context: RolloutContext): Observation {
+  const object = workloadName({ kind: 'Deployment', object: deployment });
+  const deadlineSeconds = deployment.spec?.progressDeadlineSeconds ?? DEFAULT_PROGRESS_DEADLINE_SECONDS;
+  const since = shortfallSince(context.currentPods ?? []);
+  if (!since || !context.now) {
+    return {
+      state: 'pending',
+      evidence: [...numbers, { object, field: 'ready pods', value: 'not ready since an unknown time' }],
+    };
+  }
+  const lastedSeconds = Math.round((context.now.getTime() - since.getTime()) / 1000);
+  const lasted: Evidence = {
+    object,
+    field: 'ready pods',
+    value: `short for ${lastedSeconds} s (progressDeadlineSeconds ${deadlineSeconds})`,
+  };
+  return { state: lastedSeconds > deadlineSeconds ? 'fail' : 'pending', evidence: [...numbers, lasted] };
+}
+
+function deployment(workload: Deployment, context: RolloutContext): Observation {
+  const object = workloadName({ kind: 'Deployment', object: workload });
+  const desired = workload.spec?.replicas ?? 1;
+  const status = workload.status ?? {};
   const evidence: Evidence[] = [];
-  const lag = generationLag(object, d.metadata?.generation, s.observedGeneration);
-  const progressing = condition(s.conditions, 'Progressing');
-  const replicaFailure = condition(s.conditions, 'ReplicaFailure');
+  const lag = generationLag(object, workload.metadata?.generation, status.observedGeneration);
+  const progressing = conditionOf(status.conditions, 'Progressing');
+  const replicaFailure = conditionOf(status.conditions, 'ReplicaFailure');
   const numbers = [
-    counts(object, 'status.updatedReplicas', s.updatedReplicas, desired),
-    counts(object, 'status.readyReplicas', s.readyReplicas, desired),
-    counts(object, 'status.availableReplicas', s.availableReplicas, desired),
+    counts(object, 'status.updatedReplicas', status.updatedReplicas, desired),
+    counts(object, 'status.readyReplicas', status.readyReplicas, desired),
+    counts(object, 'status.availableReplicas', status.availableReplicas, desired),
   ];
-  if (progressing?.reason === 'ProgressDeadlineExceeded') {
+  const failedCondition =
+    progressing?.reason === 'ProgressDeadlineExceeded'
+      ? { field: 'status.conditions[Progressing]', condition: progressing }
+      : replicaFailure?.status === 'True'
+        ? { field: 'status.conditions[ReplicaFailure]', condition: replicaFailure }
+        : undefined;
+  if (failedCondition) {
     return {
       state: 'fail',
       evidence: [
-        { object, field: 'status.conditions[Progressing]', value: describe(progressing) },
+        { object, field: failedCondition.field, value: describeCondition(failedCondition.condition) },
         ...numbers,
       ],
     };
   }
-  if (replicaFailure?.status === 'True') {
-    return {
-      state: 'fail',
-      evidence: [
-        { object, field: 'status.conditions[ReplicaFailure]', value: describe(replicaFailure) },
-        ...numbers,
-      ],
-    };
-  }
-  if (d.spec?.paused) evidence.push({ object, field: 'spec.paused', value: 'true: the rollout is paused' });
+  if (workload.spec?.paused)
+    evidence.push({ object, field: 'spec.paused', value: 'true: the rollout is paused' });
   if (lag) return { state: 'pending', evidence: [lag, ...evidence] };
   const complete =
-    (s.updatedReplicas ?? 0) >= desired &&
-    (s.readyReplicas ?? 0) >= desired &&
-    (s.availableReplicas ?? 0) >= desired &&
-    (s.replicas ?? 0) <= desired;
+    (status.updatedReplicas ?? 0) >= desired &&
+    (status.readyReplicas ?? 0) >= desired &&
+    (status.availableReplicas ?? 0) >= desired &&
+    (status.replicas ?? 0) <= desired;
   if (complete) {
     return {
       state: 'pass',
-      evidence: [...evidence, counts(object, 'status.readyReplicas', s.readyReplicas, desired)],
+      evidence: [...evidence, counts(object, 'status.readyReplicas', status.readyReplicas, desired)],
     };
   }
-  if (s.replicas !== undefined && s.replicas > desired) {
-    numbers.push({ object, field: 'status.replicas', value: `${s.replicas} (old replicas still running)` });
+  if (status.replicas !== undefined && status.replicas > desired) {
+    numbers.push({
+      object,
+      field: 'status.replicas',
+      value: `${status.replicas} (old replicas still running)`,
+    });
   }
-  if (progressing)
-    numbers.unshift({ object, field: 'status.conditions[Progressing]', value: describe(progressing) });
-  if (d.spec?.paused) return { state: 'inconclusive', evidence: [...evidence, ...numbers] };
-  // The controller says the rollout finished, yet fewer replicas are ready or available: pods
-  // stopped being ready after the rollout (or never were, with a lenient maxUnavailable).
-  if (progressing?.reason === 'NewReplicaSetAvailable') return { state: 'fail', evidence: numbers };
+  if (progressing) {
+    numbers.unshift({
+      object,
+      field: 'status.conditions[Progressing]',
+      value: describeCondition(progressing),
+    });
+  }
+  if (workload.spec?.paused) return { state: 'inconclusive', evidence: [...evidence, ...numbers] };
+  if (progressing?.reason === 'NewReplicaSetAvailable') return settledShortfall(workload, numbers, context);
   return { state: 'pending', evidence: numbers };
 }
 
-function statefulSet(st: StatefulSet): Observation {
-  const object = workloadName({ kind: 'StatefulSet', object: st });
-  const desired = st.spec?.replicas ?? 1;
-  const s = st.status ?? { replicas: 0 };
-  const lag = generationLag(object, st.metadata?.generation, s.observedGeneration);
+/** How many replicas a StatefulSet's update strategy moves to the update revision. */
+export function replicasToUpdate(statefulSet: StatefulSet): number {
+  const desired = statefulSet.spec?.replicas ?? 1;
+  const strategy = statefulSet.spec?.updateStrategy;
+  if (strategy?.type === 'OnDelete') return 0;
+  return Math.max(0, desired - (strategy?.rollingUpdate?.partition ?? 0));
+}
+
+function statefulSet(workload: StatefulSet): Observation {
+  const object = workloadName({ kind: 'StatefulSet', object: workload });
+  const desired = workload.spec?.replicas ?? 1;
+  const status = workload.status ?? { replicas: 0 };
+  const lag = generationLag(object, workload.metadata?.generation, status.observedGeneration);
   if (lag) return { state: 'pending', evidence: [lag] };
   const numbers = [
-    counts(object, 'status.updatedReplicas', s.updatedReplicas, desired),
-    counts(object, 'status.readyReplicas', s.readyReplicas, desired),
-    counts(object, 'status.availableReplicas', s.availableReplicas ?? s.readyReplicas, desired),
+    counts(object, 'status.updatedReplicas', status.updatedReplicas, desired),
+    counts(object, 'status.readyReplicas', status.readyReplicas, desired),
+    counts(object, 'status.availableReplicas', status.availableReplicas ?? status.readyReplicas, desired),
   ];
-  const onDelete = st.spec?.updateStrategy?.type === 'OnDelete';
-  const updated = onDelete || (s.updatedReplicas ?? 0) >= desired;
-  const revisionDone = onDelete || !s.updateRevision || s.currentRevision === s.updateRevision;
+  // OnDelete replaces no pod by itself, and a partition keeps the pods below it at the current
+  // revision: the update is done once the pods the strategy moves are updated.
+  const toUpdate = replicasToUpdate(workload);
+  const updated = (status.updatedReplicas ?? 0) >= toUpdate;
+  const revisionDone =
+    toUpdate < desired ? updated : !status.updateRevision || status.currentRevision === status.updateRevision;
   if (
     updated &&
     revisionDone &&
-    (s.readyReplicas ?? 0) >= desired &&
-    (s.availableReplicas ?? desired) >= desired
+    (status.readyReplicas ?? 0) >= desired &&
+    (status.availableReplicas ?? desired) >= desired
   ) {
-    return { state: 'pass', evidence: [counts(object, 'status.readyReplicas', s.readyReplicas, desired)] };
+    return {
+      state: 'pass',
+      evidence: [counts(object, 'status.readyReplicas', status.readyReplicas, desired)],
+    };
   }
   if (!revisionDone) {
     numbers.push({
       object,
       field: 'status.updateRevision',
-      value: `${s.updateRevision} (current ${s.currentRevision})`,
+      value: `${status.updateRevision} (current ${status.currentRevision})`,
     });
   }
   // StatefulSets have no progress deadline: the pods layer finds crash loops and pull errors.
   return { state: 'pending', evidence: numbers };
 }
 
-function daemonSet(ds: DaemonSet): Observation {
-  const object = workloadName({ kind: 'DaemonSet', object: ds });
-  const s = ds.status ?? {
+function daemonSet(workload: DaemonSet): Observation {
+  const object = workloadName({ kind: 'DaemonSet', object: workload });
+  const status = workload.status ?? {
     currentNumberScheduled: 0,
     desiredNumberScheduled: 0,
     numberMisscheduled: 0,
     numberReady: 0,
   };
-  const desired = s.desiredNumberScheduled;
-  const lag = generationLag(object, ds.metadata?.generation, s.observedGeneration);
+  const desired = status.desiredNumberScheduled;
+  const lag = generationLag(object, workload.metadata?.generation, status.observedGeneration);
   if (lag) return { state: 'pending', evidence: [lag] };
   const numbers = [
-    counts(object, 'status.updatedNumberScheduled', s.updatedNumberScheduled, desired),
-    counts(object, 'status.numberReady', s.numberReady, desired),
-    counts(object, 'status.numberAvailable', s.numberAvailable, desired),
+    counts(object, 'status.updatedNumberScheduled', status.updatedNumberScheduled, desired),
+    counts(object, 'status.numberReady', status.numberReady, desired),
+    counts(object, 'status.numberAvailable', status.numberAvailable, desired),
   ];
   if (
-    (s.updatedNumberScheduled ?? 0) >= desired &&
-    s.numberReady >= desired &&
-    (s.numberAvailable ?? 0) >= desired
+    (status.updatedNumberScheduled ?? 0) >= desired &&
+    status.numberReady >= desired &&
+    (status.numberAvailable ?? 0) >= desired
   ) {
-    return { state: 'pass', evidence: [counts(object, 'status.numberReady', s.numberReady, desired)] };
+    return { state: 'pass', evidence: [counts(object, 'status.numberReady', status.numberReady, desired)] };
   }
   return { state: 'pending', evidence: numbers };
 }
@@ -158,12 +217,13 @@ function daemonSet(ds: DaemonSet): Observation {
  * Layer 1, rollout status of one workload: `observedGeneration` caught up; updated, ready and
  * available replicas against desired; for a Deployment the `Progressing` condition
  * (`ProgressDeadlineExceeded` fails, `NewReplicaSetAvailable` means the controller finished) and
- * `ReplicaFailure`. A paused, unfinished rollout is `inconclusive`; an unfinished one is `pending`.
+ * `ReplicaFailure`. A paused, unfinished rollout is `inconclusive`; an unfinished one is `pending`;
+ * a shortfall after the controller finished fails only once it outlasted the progress deadline.
  */
-export function assessRollout(workload: Workload): Observation {
+export function assessRollout(workload: Workload, context: RolloutContext = {}): Observation {
   switch (workload.kind) {
     case 'Deployment':
-      return deployment(workload.object);
+      return deployment(workload.object, context);
     case 'StatefulSet':
       return statefulSet(workload.object);
     case 'DaemonSet':

@@ -70,7 +70,7 @@ describe('connecting to an EKS cluster', () => {
     const eks = new EKSClient({ region: 'eu-west-1', credentials });
 
     // Act
-    const connection = await connectToCluster({ env: { CLUSTER_NAME: 'fluxguard-dev' }, eks, credentials });
+    const connection = await connectToCluster({ clusterName: 'fluxguard-dev', eks, credentials });
     const repo = await connection.reader.getFlux('GitRepository', 'flux-system', 'flux-system');
     await connection.close();
 
@@ -135,7 +135,7 @@ describe('connecting to an EKS cluster', () => {
     eksMock.on(DescribeClusterCommand).rejects(denied);
 
     // Act
-    const attempt = connectToCluster({ env: { CLUSTER_NAME: 'x', AWS_REGION: 'eu-west-1' }, credentials });
+    const attempt = connectToCluster({ clusterName: 'x', region: 'eu-west-1', credentials });
 
     // Assess
     await expect(attempt).rejects.toThrow(/eks:DescribeCluster x in eu-west-1 failed: AccessDeniedException/);
@@ -143,7 +143,7 @@ describe('connecting to an EKS cluster', () => {
 });
 
 describe('connecting through KUBECONFIG', () => {
-  it('uses the kubeconfig when CLUSTER_NAME is unset', async () => {
+  it('uses the kubeconfig when no cluster name is given', async () => {
     // Prepare
     const dir = mkdtempSync(join(tmpdir(), 'fluxguard-kubeconfig-'));
     const path = join(dir, 'config');
@@ -156,7 +156,7 @@ describe('connecting through KUBECONFIG', () => {
     api.put(gitRepository());
 
     // Act
-    const connection = await connectToCluster({ env: { KUBECONFIG: path } });
+    const connection = await connectToCluster({ kubeconfig: path });
     const repo = await connection.reader.getFlux('GitRepository', 'flux-system', 'flux-system');
     await connection.close();
     rmSync(dir, { recursive: true, force: true });
@@ -167,11 +167,13 @@ describe('connecting through KUBECONFIG', () => {
     expect(eksMock.commandCalls(DescribeClusterCommand)).toHaveLength(0);
   });
 
-  it('says what to set when neither CLUSTER_NAME nor KUBECONFIG is set', async () => {
+  it('says what is missing when neither a cluster name nor a kubeconfig is given', async () => {
     // Act
-    const attempt = connectToCluster({ env: {} });
+    const attempt = connectToCluster({});
 
     // Assess
-    await expect(attempt).rejects.toThrow('set CLUSTER_NAME (EKS) or KUBECONFIG');
+    await expect(attempt).rejects.toThrow(
+      'no cluster configured: neither an EKS cluster name nor a kubeconfig',
+    );
   });
 });

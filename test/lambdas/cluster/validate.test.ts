@@ -1,5 +1,3 @@
-import { createServer as createHttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { KubeReader } from '../../../lambdas/cluster/kube-reader.js';
 import type { ValidationReport } from '../../../lambdas/cluster/report.js';
@@ -199,14 +197,11 @@ describe('validating a rollout against the fake Kubernetes API', () => {
     api.proxy('shop', 'web:http', () => 'hang');
 
     // Act
-    const started = performance.now();
-    const report = await validate({ probeTimeoutMs: 150 });
-    const elapsed = performance.now() - started;
+    const report = await validate({ probeTimeoutMs: 1_000 });
 
     // Assess
     expect(report.layers.http.verdict).toBe('fail');
-    expect(evidenceOf(report, 'http')).toContain('no answer within 150 ms');
-    expect(elapsed).toBeLessThan(3_000);
+    expect(evidenceOf(report, 'http')).toContain('no answer within 1000 ms');
   });
 
   it('is inconclusive, never failed, when RBAC forbids listing pods (403)', async () => {
@@ -400,34 +395,6 @@ describe('validating a rollout against the fake Kubernetes API', () => {
     // Assess
     expect(report.layers.pods.verdict).toBe('inconclusive');
     expect(evidenceOf(report, 'pods')).toContain('pod-template-hash: no ReplicaSet found');
-  });
-
-  it('also probes the public URL from fluxguard.io/health-url, and fails when it answers 502', async () => {
-    // Prepare
-    const site = createHttpServer((req, res) => {
-      res.writeHead(req.url === '/ok' ? 200 : 502).end(req.url === '/ok' ? 'ok' : 'Bad Gateway');
-    });
-    await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
-    const base = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
-    cluster([
-      app('web', { health: { path: '/health', port: 'http', url: `${base}/ok` } }),
-      app('shop', { health: { path: '/health', url: `${base}/broken` } }),
-    ]);
-
-    // Act
-    const report = await validate();
-    await new Promise((resolve) => site.close(resolve));
-
-    // Assess
-    expect(report.layers.http.verdict).toBe('fail');
-    expect(evidenceOf(report, 'http')).toContain(
-      `Deployment/shop/shop GET ${base}/broken: HTTP 502: Bad Gateway`,
-    );
-    expect(evidenceOf(report, 'http')).toContain(`Deployment/shop/web GET ${base}/ok: HTTP 200`);
-    expect(report.workloads.map((w) => [w.name, w.http])).toEqual([
-      ['shop', 'fail'],
-      ['web', 'pass'],
-    ]);
   });
 });
 

@@ -4,7 +4,7 @@ import type { DaemonSet, Pod, StatefulSet } from '../../../lambdas/cluster/kube-
 import { formatSummary, SUMMARY_MAX_CHARS, type ValidationReport } from '../../../lambdas/cluster/report.js';
 import { confirm } from '../../../lambdas/cluster/validation/confirm.js';
 import { assessProbe, type HealthTarget } from '../../../lambdas/cluster/validation/health.js';
-import { assessPods, podProblems } from '../../../lambdas/cluster/validation/pods.js';
+import { assessPods, currentPods, podProblems } from '../../../lambdas/cluster/validation/pods.js';
 import { assessRollout } from '../../../lambdas/cluster/validation/rollout.js';
 
 describe('confirming a verdict over repeated checks', () => {
@@ -236,7 +236,7 @@ describe('HTTP probe verdicts', () => {
     ],
   ] as const)('judges %j as %s', (outcome, verdict) => {
     // Act
-    const result = assessProbe(target, outcome, 3000);
+    const result = assessProbe(target, outcome, { timeoutMs: 3000, apiLatencyMs: 40 });
 
     // Assess
     expect(result.state).toBe(verdict);
@@ -316,9 +316,11 @@ describe('the human summary', () => {
     const report: Omit<ValidationReport, 'summary'> = {
       target: { kind: 'Kustomization', namespace: 'flux-system', name: 'apps' },
       verdict: 'fail',
+      definitiveFailure: false,
       reason: 'rollout, pods failed on every check',
       layers: { rollout: layer, pods: layer, http: { ...layer, verdict: 'pass', evidence: [] } },
       workloads: [],
+      releases: [],
       checks: { planned: 3, run: 3, intervalMs: 10_000 },
       startedAt: '2026-05-04T12:00:00.000Z',
       durationMs: 20_100,
@@ -366,7 +368,8 @@ describe('current pods of StatefulSets and DaemonSets', () => {
     ];
 
     // Act
-    const result = assessPods({ kind: 'StatefulSet', object: sts }, [], pods, 'pass');
+    const workload = { kind: 'StatefulSet', object: sts } as const;
+    const result = assessPods(workload, currentPods(workload, [], pods), 'pass');
 
     // Assess
     expect(result.state).toBe('fail');
@@ -388,7 +391,8 @@ describe('current pods of StatefulSets and DaemonSets', () => {
     ];
 
     // Act
-    const result = assessPods({ kind: 'DaemonSet', object: ds }, [], pods, 'pass');
+    const workload = { kind: 'DaemonSet', object: ds } as const;
+    const result = assessPods(workload, currentPods(workload, [], pods), 'pass');
 
     // Assess
     expect(result).toEqual({

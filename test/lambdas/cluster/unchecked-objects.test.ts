@@ -1,0 +1,183 @@
+import { describe, expect, it } from 'vitest';
+import { app, gitRepository, helmRelease, type KubeObject, kustomization } from '../../../sandbox/index.js';
+import { evidenceOf, validationCluster } from './support/validation-cluster.js';
+
+const cluster = validationCluster();
+
+const HELM_LABELS = {
+  'helm.toolkit.fluxcd.io/name': 'podinfo',
+  'helm.toolkit.fluxcd.io/namespace': 'apps',
+};
+
+/** A Kustomization whose inventory holds exactly the given entry ids. */
+function kustomizationOf(entries: string[], { failed = false } = {}): KubeObject {
+  const ks = kustomization([], { failed }) as KubeObject & {
+    status: { inventory: { entries: Array<{ id: string; v: string }> } };
+  };
+  ks.status.inventory.entries = entries.map((id) => ({ id, v: 'v1' }));
+  return ks;
+}
+
+/** A HelmRelease built by the Kustomization flux-system/apps, as kustomize-controller labels it. */
+function podinfoRelease(
+  change: (release: KubeObject & { status: Record<string, unknown> }) => void = () => {},
+) {
+  const release = helmRelease('podinfo', 'apps', 'podinfo') as KubeObject & {
+    status: Record<string, unknown>;
+  };
+  release.metadata.labels = {
+    'kustomize.toolkit.fluxcd.io/name': 'apps',
+    'kustomize.toolkit.fluxcd.io/namespace': 'flux-system',
+  };
+  change(release);
+  return release;
+}
+
+const upgradeFailed = (release: KubeObject & { status: Record<string, unknown> }) => {
+  release.status.conditions = [
+    {
+      type: 'Ready',
+      status: 'False',
+      reason: 'UpgradeFailed',
+      message:
+        'Helm upgrade failed for release podinfo/podinfo with chart podinfo@6.7.2: context deadline exceeded',
+    },
+    {
+      type: 'Released',
+      status: 'False',
+      reason: 'UpgradeFailed',
+      message: 'Helm upgrade failed: context deadline exceeded',
+    },
+  ];
+  release.status.lastAttemptedRevision = '6.7.2';
+  (release.status.history as Array<Record<string, unknown>>).unshift({
+    chartName: 'podinfo',
+    chartVersion: '6.7.2',
+    name: 'podinfo',
+    namespace: 'podinfo',
+    status: 'failed',
+    version: 4,
+  });
+};
+
+function podinfoApp(state: 'healthy' | 'crashloop' = 'healthy'): KubeObject[] {
+  return app('podinfo', { namespace: 'podinfo', labels: HELM_LABELS, owner: {}, health: false, state });
+}
+
+describe('validation never passes what it did not check', () => {
+  it('is inconclusive for a failed Kustomization whose inventory holds no workload it can read', async () => {
+    // Prepare: the inventory names a HelmRelease that is not in the cluster, and a Job
+    cluster.api.put(
+      kustomizationOf(
+        ['monitoring_kube-prometheus-stack_helm.toolkit.fluxcd.io_HelmRelease', 'shop_migrate_batch_Job'],
+        { failed: true },
+      ),
+      gitRepository(),
+    );
+
+    // Act
+    const report = await cluster.validate();
+
+    // Assess
+    expect(report.flux?.ready?.reason).toBe('HealthCheckFailed');
+    expect(report.layers.rollout.verdict).toBe('inconclusive');
+    expect(report.verdict).toBe('inconclusive');
+    expect(evidenceOf(report, 'rollout')).toContain('Job/shop/migrate');
+  });
+
+  it('is inconclusive when nothing in the inventory can be checked, even while Flux says Ready', async () => {
+    // Prepare
+    cluster.api.put(kustomizationOf(['_shop__Namespace', 'shop_settings__ConfigMap']), gitRepository());
+
+    // Act
+    const report = await cluster.validate();
+
+    // Assess
+    expect(report.layers.rollout.verdict).toBe('inconclusive');
+    expect(report.layers.pods.verdict).toBe('inconclusive');
+    expect(report.verdict).toBe('inconclusive');
+  });
+
+  it('validates a HelmRelease of the inventory through its status and the workloads it labels', async () => {
+    // Prepare
+    cluster.api.put(
+      kustomizationOf(['apps_podinfo_helm.toolkit.fluxcd.io_HelmRelease', '_podinfo__Namespace']),
+      gitRepository(),
+      podinfoRelease(),
+      ...podinfoApp(),
+    );
+
+    // Act
+    const report = await cluster.validate();
+
+    // Assess
+    expect(report.verdict).toBe('pass');
+    expect(report.releases).toEqual([
+      { namespace: 'apps', name: 'podinfo', state: 'pass', lastAttemptedRevision: '6.7.1' },
+    ]);
+    expect(report.workloads.map((w) => `${w.kind}/${w.namespace}/${w.name}`)).toEqual([
+      'Deployment/podinfo/podinfo',
+    ]);
+    expect(evidenceOf(report, 'rollout')).toContain(
+      'HelmRelease/apps/podinfo status.conditions[Ready]: True',
+    );
+  });
+
+  it('fails a Kustomization whose HelmRelease reports UpgradeFailed', async () => {
+    // Prepare
+    cluster.api.put(
+      kustomizationOf(['apps_podinfo_helm.toolkit.fluxcd.io_HelmRelease'], { failed: true }),
+      gitRepository(),
+      podinfoRelease(upgradeFailed),
+      ...podinfoApp(),
+    );
+
+    // Act
+    const report = await cluster.validate();
+
+    // Assess
+    expect(report.layers.rollout.verdict).toBe('fail');
+    expect(evidenceOf(report, 'rollout')).toContain('False UpgradeFailed');
+    expect(evidenceOf(report, 'rollout')).toContain('status.history[0]: 6.7.2 failed');
+    expect(report.verdict).toBe('fail');
+  });
+
+  it('fails a HelmRelease target whose upgrade failed, and names the Kustomization that applies it', async () => {
+    // Prepare
+    cluster.api.put(podinfoRelease(upgradeFailed), ...podinfoApp());
+
+    // Act
+    const report = await validateTargetHelmRelease(cluster);
+
+    // Assess
+    expect(report.verdict).toBe('fail');
+    expect(report.flux).toMatchObject({
+      lastAttemptedRevision: '6.7.2',
+      kustomization: { namespace: 'flux-system', name: 'apps' },
+    });
+  });
+
+  it('keeps a HelmRelease that helm-controller is still upgrading pending', async () => {
+    // Prepare
+    cluster.api.put(
+      podinfoRelease((release) => {
+        release.status.conditions = [
+          { type: 'Ready', status: 'Unknown', reason: 'Progressing', message: 'Running upgrade action' },
+          { type: 'Reconciling', status: 'True', reason: 'Progressing', message: 'Running upgrade action' },
+        ];
+      }),
+      ...podinfoApp(),
+    );
+
+    // Act
+    const report = await validateTargetHelmRelease(cluster);
+
+    // Assess
+    expect(report.layers.rollout.checks).toEqual(['pending', 'pending', 'pending']);
+    expect(report.verdict).toBe('inconclusive');
+  });
+});
+
+function validateTargetHelmRelease(harness: typeof cluster) {
+  return harness.validate({ target: { kind: 'HelmRelease', namespace: 'apps', name: 'podinfo' } });
+}
