@@ -145,7 +145,7 @@ function findWorkload(ref: WorkloadRef, snapshot: NamespaceSnapshot): Workload |
         : snapshot.daemonSets;
   const failed = listError(object, list);
   if (failed) return failed;
-  const found = list.items?.find((o) => o.metadata?.name === ref.name);
+  const found = list.items?.find((listed) => listed.metadata?.name === ref.name);
   if (!found)
     return inconclusive({ object, field: 'metadata.name', value: 'in the inventory but not in the cluster' });
   return { kind: ref.kind, object: found } as Workload;
@@ -242,9 +242,9 @@ function assessWorkload(
   const rollout = assessRollout(item, { now, ...(current ? { currentPods: current.pods } : {}) });
   const pods = listFailed ?? (current ? assessPods(item, current, rollout.state, { now }) : rollout);
   const workload: WorkloadReport = { ...ref, rollout: rollout.state, pods: pods.state };
-  const http = probeHealth(item, rollout, snapshot, settings, reader)?.then((o) => {
-    workload.http = o.state;
-    return o;
+  const http = probeHealth(item, rollout, snapshot, settings, reader)?.then((observation) => {
+    workload.http = observation.state;
+    return observation;
   });
   return { rollout, pods, workload, ...(http ? { http } : {}) };
 }
@@ -387,11 +387,13 @@ function uncheckedObjects(flux: FluxContext): Observation | undefined {
  */
 function layerObservations(flux: FluxContext, assessed: readonly Assessed[]): Record<Layer, Observation> {
   const object = objectName(flux);
-  const rollout = assessed.flatMap((a) => (a.rollout ? [a.rollout] : []));
-  const pods = assessed.flatMap((a) => (a.pods ? [a.pods] : []));
-  const http = assessed.flatMap((a) => (a.http ? [a.http] : []));
-  const releases = assessed.filter((a) => a.release).length;
-  const flagged = [fluxReadiness(flux), uncheckedObjects(flux)].flatMap((o) => (o ? [o] : []));
+  const rollout = assessed.flatMap((item) => (item.rollout ? [item.rollout] : []));
+  const pods = assessed.flatMap((item) => (item.pods ? [item.pods] : []));
+  const http = assessed.flatMap((item) => (item.http ? [item.http] : []));
+  const releases = assessed.filter((item) => item.release).length;
+  const flagged = [fluxReadiness(flux), uncheckedObjects(flux)].flatMap((observation) =>
+    observation ? [observation] : [],
+  );
   const nothing = (value: string): Observation => inconclusive({ object, field: 'workloads', value });
   if (pods.length === 0 && releases === 0) {
     rollout.push(
@@ -444,7 +446,7 @@ export async function runCheck(
   return {
     flux,
     layers: layerObservations(flux, assessed),
-    workloads: assessed.flatMap((a) => (a.workload ? [a.workload] : [])),
-    releases: assessed.flatMap((a) => (a.release ? [a.release] : [])),
+    workloads: assessed.flatMap((item) => (item.workload ? [item.workload] : [])),
+    releases: assessed.flatMap((item) => (item.release ? [item.release] : [])),
   };
 }

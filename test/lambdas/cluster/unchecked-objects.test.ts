@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { app, gitRepository, helmRelease, type KubeObject, kustomization } from '../../../sandbox/index.js';
+
 import { evidenceOf, validationCluster } from './support/validation-cluster.js';
 
 const cluster = validationCluster();
@@ -96,6 +97,61 @@ describe('validation never passes what it did not check', () => {
     expect(report.layers.rollout.verdict).toBe('inconclusive');
     expect(report.layers.pods.verdict).toBe('inconclusive');
     expect(report.verdict).toBe('inconclusive');
+  });
+
+  it('is inconclusive when every workload passes but Flux reports the Kustomization not Ready', async () => {
+    // Prepare: healthy pods now, but Flux's own health check failed (or the build never applied)
+    cluster.put(app('web', { health: false }), { failed: true });
+
+    // Act
+    const report = await cluster.validate();
+
+    // Assess
+    expect(report.layers.pods.verdict).toBe('pass');
+    expect(report.layers.rollout.verdict).toBe('inconclusive');
+    expect(evidenceOf(report, 'rollout')).toContain(
+      'Kustomization/flux-system/apps status.conditions[Ready]: False HealthCheckFailed',
+    );
+    expect(report.verdict).toBe('inconclusive');
+  });
+
+  it('keeps checking while Flux is still reconciling, and is inconclusive if it never finishes', async () => {
+    // Prepare
+    const objects = app('web', { health: false });
+    const ks = kustomization(objects) as KubeObject & {
+      status: { conditions: Array<Record<string, string>> };
+    };
+    ks.status.conditions = [
+      { type: 'Ready', status: 'Unknown', reason: 'Progressing', message: 'Reconciliation in progress' },
+    ];
+    cluster.api.put(...objects, ks, gitRepository());
+
+    // Act
+    const report = await cluster.validate();
+
+    // Assess
+    expect(report.checks.run).toBe(3);
+    expect(report.layers.rollout.checks).toEqual(['pending', 'pending', 'pending']);
+    expect(report.verdict).toBe('inconclusive');
+  });
+
+  it('passes objects it cannot check only when Flux reports the Kustomization Ready', async () => {
+    // Prepare: a Deployment and a Job; the Kustomization is Ready
+    const objects = app('web', { health: false });
+    const ks = kustomization(objects) as KubeObject & {
+      status: { inventory: { entries: Array<{ id: string; v: string }> } };
+    };
+    ks.status.inventory.entries.push({ id: 'shop_migrate_batch_Job', v: 'v1' });
+    cluster.api.put(...objects, ks, gitRepository());
+
+    // Act
+    const report = await cluster.validate();
+
+    // Assess
+    expect(report.verdict).toBe('pass');
+    expect(evidenceOf(report, 'rollout')).toContain(
+      'not checked by fluxguard, reported healthy by Flux (Ready=True): Job/shop/migrate',
+    );
   });
 
   it('validates a HelmRelease of the inventory through its status and the workloads it labels', async () => {
