@@ -131,8 +131,13 @@ export interface IncidentRecord {
   id: string;
   object: ObjectRef;
   state: IncidentState;
-  /** What started it: `flux`, `alarm` or `follow-up`, and the reason (event reason or alarm name). */
-  trigger: { source: 'flux' | 'alarm' | 'follow-up'; reason: string; at: string; message?: string };
+  /** What started it (`flux`, `alarm`, `follow-up`, ...) and the reason (event reason or alarm name). */
+  trigger: {
+    source: 'flux' | 'alarm' | 'follow-up' | 'alertmanager';
+    reason: string;
+    at: string;
+    message?: string;
+  };
   /** The failing revision. */
   revision: string;
   /** The last validation's one-line summary. */
@@ -152,8 +157,11 @@ export interface IncidentRecord {
   recoveredAt?: string;
 }
 
-/** The revert ledger's states: `pending` before the push, then `pushed(commit)` or `pull-request(url)`. */
-export type LedgerStatus = 'pending' | 'pushed' | 'pull-request';
+/**
+ * The revert ledger's states: `pending` before the push, then `pushed(commit)` or
+ * `pull-request(url)`; `refused` when the engine would not revert (a person decides).
+ */
+export type LedgerStatus = 'pending' | 'pushed' | 'pull-request' | 'refused';
 
 /** One ledger entry, keyed by (repository, reverted sha, object). */
 export interface LedgerEntry {

@@ -19,7 +19,7 @@ export interface DecisionRecord {
   at: string;
   /** The queue message (or replay) the decision was made for. */
   messageId: string;
-  source: 'flux' | 'alarm' | 'follow-up';
+  source: 'flux' | 'alarm' | 'follow-up' | 'alertmanager';
   trigger: string;
   action: string;
   reason: string;

@@ -1,0 +1,145 @@
+/**
+ * Builds the {@link Alert} for an incident state change from what the pipeline learned: the
+ * trigger, the validation evidence, the revision with its author, subject and compare link (from
+ * the comparison the worker already made), what was done with links, and next steps as commands.
+ * Pure.
+ *
+ * @module
+ */
+import type { Alert, AlertSeverity, AlertState } from '../alerts/index.js';
+import type { ValidationReport } from '../cluster/index.js';
+import type { RevertResult } from '../revert/index.js';
+import type { RevertTarget } from './cluster-gateway.js';
+import type { Decision } from './decision.js';
+import type { GitFacts } from './git-gateway.js';
+import { type IncidentAction, type IncidentRecord, shaOf, targetLabel } from './model.js';
+import type { IncidentSettings } from './settings.js';
+
+/** Everything an alert is built from. */
+export interface AlertContext {
+  settings: Pick<IncidentSettings, 'environment' | 'dryRun'>;
+  incident: IncidentRecord;
+  state: AlertState;
+  severity: AlertSeverity;
+  trigger: Alert['trigger'];
+  decision: Decision;
+  actions: readonly IncidentAction[];
+  at: Date;
+  report?: ValidationReport;
+  /** The verdict when there is no report (an alarm is its own verdict). */
+  verdict?: 'pass' | 'fail' | 'inconclusive' | 'pending';
+  git?: GitFacts;
+  target?: RevertTarget;
+  revision?: string;
+  revert?: RevertResult;
+  failure?: string;
+}
+
+const MAX_EVIDENCE = 20;
+
+function evidence(report: ValidationReport): string[] {
+  const layers = Object.entries(report.layers);
+  const failing = layers.filter(([, l]) => l.verdict !== 'pass');
+  return failing
+    .flatMap(([name, l]) => l.evidence.map((e) => `${name}: ${e.object} ${e.field}: ${e.value}`))
+    .slice(0, MAX_EVIDENCE);
+}
+
+function nextSteps(c: AlertContext): string[] {
+  const o = c.incident.object;
+  const flux = o.kind === 'Kustomization' ? 'kustomization' : 'helmrelease';
+  const get = `flux get ${flux === 'kustomization' ? 'kustomizations' : 'helmreleases'} -n ${o.namespace} ${o.name}`;
+  const validate = `npx fluxguard validate ${flux === 'kustomization' ? 'ks' : 'hr'}/${o.namespace}/${o.name}${c.revision ? ` --revision ${c.revision}` : ''}`;
+  const reapply = c.actions.find((a) => a.kind === 'reapply-pull-request');
+  switch (c.state) {
+    case 'reverted':
+      return [
+        `Watch the recovery: ${get}`,
+        ...(reapply?.url ? [`Fix forward from the reapply pull request: ${reapply.url}`] : []),
+        `Automatic reverts are counted: npx fluxguard status`,
+      ];
+    case 'pull-request-opened':
+      return [
+        `Review and merge the revert pull request`,
+        `flux reconcile source git ${c.target?.source.name ?? 'flux-system'} -n ${c.target?.source.namespace ?? 'flux-system'}`,
+      ];
+    case 'recovered':
+      return [`Nothing to do; the reapply pull request (if any) carries the change forward`];
+    case 'breaker-open':
+      return [
+        `Find out why this object keeps failing: ${validate}`,
+        `Re-enable automatic reverts: npx fluxguard breaker reset ${targetLabel(o)}`,
+      ];
+    case 'not-recovered':
+      return [
+        `The revert did not recover the rollout (or the failing commit is itself a revert): a person decides`,
+        validate,
+        `After fixing: npx fluxguard breaker reset ${targetLabel(o)}`,
+      ];
+    case 'not-caused-by-deploy':
+      return [`Look at the alarm: ${c.trigger.link ?? c.trigger.reason}`, get];
+    default:
+      return [validate, get, `flux logs --kind=${o.kind} --name=${o.name} -n ${o.namespace}`];
+  }
+}
+
+/**
+ * The alert for one state change.
+ *
+ * @example
+ * ```ts
+ * const alert = buildAlert({ settings, incident, state: 'reverted', severity: 'critical', ... });
+ * await publisher.publish(alert);
+ * ```
+ */
+export function buildAlert(c: AlertContext): Alert {
+  const { incident } = c;
+  const o = incident.object;
+  const alert: Alert = {
+    version: 1,
+    incidentId: incident.id,
+    state: c.state,
+    severity: c.severity,
+    cluster: o.cluster,
+    environment: c.settings.environment,
+    target: { kind: o.kind, namespace: o.namespace, name: o.name },
+    trigger: { ...c.trigger },
+    actions:
+      c.actions.length > 0 ? c.actions.map((a) => ({ ...a })) : [{ kind: 'none', label: 'No change made' }],
+    nextSteps: nextSteps(c),
+    decision: {
+      action: c.decision.action,
+      reason: c.failure ? `${c.decision.detail}; the action failed: ${c.failure}` : c.decision.detail,
+    },
+    occurredAt: c.at.toISOString(),
+    failedAt: incident.failedAt,
+  };
+  if (c.report) {
+    alert.verdict = { verdict: c.report.verdict, summary: c.report.reason, evidence: evidence(c.report) };
+  } else if (c.verdict) {
+    alert.verdict = {
+      verdict: c.verdict,
+      summary: `${c.trigger.source}: ${c.trigger.reason}`,
+      evidence: c.trigger.message ? [c.trigger.message] : [],
+    };
+  }
+  const sha = shaOf(incident.revision) ?? shaOf(c.revision);
+  if (sha) {
+    const failing = c.git?.commits.at(-1);
+    const ref = /^([^@]+)@/.exec(incident.revision)?.[1];
+    alert.revision = { sha };
+    if (ref) alert.revision.ref = ref;
+    if (failing?.author) alert.revision.author = failing.author;
+    if (failing?.authorLogin) alert.revision.authorLogin = failing.authorLogin;
+    if (failing?.subject) alert.revision.subject = failing.subject;
+    if (failing?.url) alert.revision.commitUrl = failing.url;
+    if (c.git?.compareUrl) alert.revision.compareUrl = c.git.compareUrl;
+  }
+  if (incident.recoveredAt) {
+    alert.recoveredAt = incident.recoveredAt;
+    const seconds = Math.round((Date.parse(incident.recoveredAt) - Date.parse(incident.failedAt)) / 1000);
+    if (Number.isFinite(seconds) && seconds >= 0) alert.timeToRecoverySeconds = seconds;
+  }
+  if (c.settings.dryRun) alert.dryRun = true;
+  return alert;
+}

@@ -1,0 +1,189 @@
+/**
+ * The worker's view of the Git repository: who changed what (the commits a revert would undo, their
+ * authors, the compare link), whether a newer commit already changes the same scope, the revert
+ * itself, and the reapply pull request. Built on the revert library's GitHub client and engine.
+ *
+ * @module
+ */
+import {
+  type CommitInfo,
+  type GitHubGitApi,
+  inScope,
+  isFluxguardRevert,
+  normaliseScope,
+  type RevertEngine,
+  type RevertRequest,
+  type RevertResult,
+  revertsCommit,
+  shortSha,
+  subjectOf,
+  type TreeChange,
+} from '../revert/index.js';
+
+/** A commit as alerts show it. */
+export interface CommitFacts {
+  sha: string;
+  subject: string;
+  author?: string;
+  authorLogin?: string;
+  url?: string;
+}
+
+/** What the worker learns from the repository before deciding. */
+export interface GitFacts {
+  /** The revert target: the last known good revision when it is an ancestor of the failing commit, else its first parent. */
+  good: string;
+  goodSource: 'last-known-good' | 'first-parent';
+  /** The commits a revert undoes, oldest first; the last is the failing commit. */
+  commits: CommitFacts[];
+  /** `https://<host>/<owner>/<repo>/compare/<good>...<failing>` */
+  compareUrl: string;
+  /** Newer commits on the branch (not fluxguard's reverts of this commit) while the scope changed since. */
+  newerInScope: CommitFacts[];
+  /** The branch already holds a fluxguard revert of the failing commit. */
+  alreadyReverted: boolean;
+}
+
+/** What the pipeline asks of one repository. */
+export interface GitGateway {
+  readonly repository: string;
+  /** The web URL of the repository (`https://github.com/acme/gitops`). */
+  readonly webUrl: string;
+  inspect(request: {
+    branch: string;
+    failing: string;
+    lastKnownGood?: string;
+    scope: string;
+  }): Promise<GitFacts>;
+  revert(request: RevertRequest): Promise<RevertResult>;
+  /**
+   * Opens a draft pull request on `fluxguard/reapply-<short sha>` that restores the reverted files
+   * on top of the revert, so fixing forward starts from one click.
+   */
+  openReapplyPullRequest(request: {
+    branch: string;
+    revertCommit: string;
+    failing: string;
+    scope: string;
+    title: string;
+    body: string;
+  }): Promise<{ url: string; number: number } | undefined>;
+}
+
+function commitFacts(c: CommitInfo): CommitFacts {
+  const facts: CommitFacts = { sha: c.sha, subject: subjectOf(c.message), url: c.htmlUrl };
+  if (c.author?.name) facts.author = c.author.name;
+  if (c.author?.login) facts.authorLogin = c.author.login;
+  return facts;
+}
+
+/** The {@link GitGateway} over the revert library's GitHub client and engine. */
+export class GitHubGitGateway implements GitGateway {
+  readonly repository: string;
+  readonly webUrl: string;
+  readonly #github: GitHubGitApi;
+  readonly #engine: RevertEngine;
+
+  constructor(github: GitHubGitApi, engine: RevertEngine, webUrl: string) {
+    this.#github = github;
+    this.#engine = engine;
+    this.repository = github.fullName;
+    this.webUrl = webUrl.replace(/\/+$/, '');
+  }
+
+  async inspect({
+    branch,
+    failing,
+    lastKnownGood,
+    scope,
+  }: {
+    branch: string;
+    failing: string;
+    lastKnownGood?: string;
+    scope: string;
+  }): Promise<GitFacts> {
+    const paths = normaliseScope([scope]);
+    const later = this.#github.compareWithBranch(failing, branch);
+    later.catch(() => undefined);
+    let good: string | undefined;
+    let goodSource: GitFacts['goodSource'] = 'first-parent';
+    let commits: CommitFacts[] = [];
+    if (lastKnownGood && lastKnownGood !== failing) {
+      const range = await this.#github.compare(lastKnownGood, failing);
+      if (range.status === 'ahead' && range.totalCommits === range.commits.length) {
+        good = range.base.sha;
+        goodSource = 'last-known-good';
+        commits = range.commits.map(commitFacts);
+      }
+    }
+    if (!good) {
+      const commit = await this.#github.getCommit(failing);
+      good = commit.parents[0] ?? commit.sha;
+      commits = [commitFacts(commit)];
+    }
+    const after = await later;
+    const newer = after.commits.filter((c) => c.sha !== failing);
+    const ours = newer.filter((c) => isFluxguardRevert(c.message) && revertsCommit(c.message, failing));
+    const others = newer.filter((c) => !ours.includes(c));
+    const scopeChanged = (after.files ?? []).some(
+      (f) =>
+        inScope(f.filename, paths) ||
+        (f.previous_filename !== undefined && inScope(f.previous_filename, paths)),
+    );
+    const filesUnknown = after.files === undefined;
+    return {
+      good,
+      goodSource,
+      commits,
+      compareUrl: `${this.webUrl}/compare/${shortSha(good)}...${shortSha(failing)}`,
+      newerInScope: others.length > 0 && (scopeChanged || filesUnknown) ? others.map(commitFacts) : [],
+      alreadyReverted: ours.length > 0,
+    };
+  }
+
+  revert(request: RevertRequest): Promise<RevertResult> {
+    return this.#engine.revert(request);
+  }
+
+  async openReapplyPullRequest(request: {
+    branch: string;
+    revertCommit: string;
+    failing: string;
+    scope: string;
+    title: string;
+    body: string;
+  }): Promise<{ url: string; number: number } | undefined> {
+    const gh = this.#github;
+    const head = `fluxguard/reapply-${shortSha(request.failing)}`;
+    const existing = await gh.findOpenPullRequest(head, request.branch);
+    if (existing) return existing;
+    const paths = normaliseScope([request.scope]);
+    // The reapply commit sits on the revert and restores the failing commit's version of the files
+    // the revert changed in scope.
+    const [revert, failing] = await Promise.all([
+      gh.getCommit(request.revertCommit),
+      gh.getTree(request.failing),
+    ]);
+    const changed = await gh.compare(revert.parents[0] ?? request.revertCommit, request.revertCommit);
+    const failingFiles = new Map(failing.entries.map((e) => [e.path, e]));
+    const changes = (changed.files ?? [])
+      .filter((f) => inScope(f.filename, paths))
+      .map((f): TreeChange => {
+        const entry = failingFiles.get(f.filename);
+        return entry && entry.type !== 'tree'
+          ? { path: f.filename, mode: entry.mode, type: entry.type, sha: entry.sha }
+          : { path: f.filename, mode: '100644', type: 'blob', sha: null };
+      });
+    if (changes.length === 0) return undefined;
+    const tree = await gh.createTree(revert.treeSha, changes);
+    const commit = await gh.createCommit(request.title, tree, [request.revertCommit]);
+    if (!(await gh.createBranch(head, commit.sha))) await gh.updateBranch(head, commit.sha, true);
+    return gh.createPullRequest({
+      title: request.title,
+      body: request.body,
+      head,
+      base: request.branch,
+      draft: true,
+    });
+  }
+}

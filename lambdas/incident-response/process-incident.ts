@@ -1,0 +1,779 @@
+/**
+ * The incident pipeline: resolve the object → load context → guards → validate → decide (pure) →
+ * act (ledger pending → revert or pull request → ledger done → count → reconcile → reapply pull
+ * request) → alert → record. It returns an {@link IncidentOutcome} for every expected case; logging
+ * and metrics are the caller's (see `observe.ts`), and all I/O goes through the injected gateways.
+ *
+ * Every step can be repeated after a crash: the incident id is derived from the failing revision,
+ * the ledger is written `pending` before the push (a conditional write) and completed after, and a
+ * retry of a pending revert meets the engine's already-reverted answer instead of a second revert.
+ *
+ * @module
+ */
+import type { Alert, AlertState } from '../alerts/index.js';
+import type { ValidationReport } from '../cluster/index.js';
+import { followUpMessage, type IncidentInput } from '../incidents/index.js';
+import { type RevertResult, shortSha } from '../revert/index.js';
+import type { AlarmTargets } from './alarm-targets.js';
+import type { AlertPublisher } from './alert-publisher.js';
+import { type AlertContext, buildAlert } from './build-alert.js';
+import type { ClusterGateway, LiveObject, ReconcileRef, RevertTarget } from './cluster-gateway.js';
+import { decide } from './decide.js';
+import type { Decision, DecisionFacts, TriggerKind, VerdictFacts } from './decision.js';
+import { ObjectBusyError } from './errors.js';
+import type { FollowUpScheduler } from './follow-up-scheduler.js';
+import type { GitFacts, GitGateway } from './git-gateway.js';
+import { firstBlocking, PRE_VALIDATION_GUARDS } from './guards.js';
+import {
+  BAKE_ANNOTATION,
+  FINAL_STATES,
+  type IncidentAction,
+  type IncidentRecord,
+  incidentId,
+  type LedgerEntry,
+  MODE_ANNOTATION,
+  type Mode,
+  type ObjectRef,
+  objectKey,
+  sameCommit,
+  shaOf,
+} from './model.js';
+import type { IncidentSettings } from './settings.js';
+import type { StateStore } from './state-store.js';
+
+/** What the pipeline needs. */
+export interface IncidentDeps {
+  settings: IncidentSettings;
+  state: StateStore;
+  cluster: ClusterGateway;
+  /** The Git gateway for a GitRepository URL (refuses hosts other than the configured GitHub). */
+  git(repositoryUrl: string): Promise<GitGateway>;
+  alerts: AlertPublisher;
+  followUps: FollowUpScheduler;
+  alarms: AlarmTargets;
+  now?: () => Date;
+  /**
+   * Called after each step that wrote something, with the step's name; tests throw from it to
+   * inject a crash between two steps.
+   */
+  checkpoint?: (step: PipelineStep) => void | Promise<void>;
+}
+
+/** The steps after which the pipeline has written something (where a crash can leave state behind). */
+export const PIPELINE_STEPS = [
+  'ledger-pending',
+  'reverted',
+  'ledger-done',
+  'counted',
+  'reconciled',
+  'reapply-opened',
+  'alert-published',
+  'incident-recorded',
+  'decision-recorded',
+] as const;
+
+/** A step of {@link PIPELINE_STEPS}. */
+export type PipelineStep = (typeof PIPELINE_STEPS)[number];
+
+/**
+ * - `acted`: a revert was pushed, a pull request opened, or (dry run) planned.
+ * - `alerted`: people were told; nothing changed in git or the cluster.
+ * - `recorded`: state changed (last known good, a follow-up, a resolved incident), no action.
+ * - `ignored`: nothing to do; the decision is recorded.
+ * - `failed`: an action failed (GitHub, the cluster); people are alerted when possible.
+ */
+export type OutcomeKind = 'acted' | 'alerted' | 'recorded' | 'ignored' | 'failed';
+
+/** One line of what the pipeline did, for `fluxguard replay` and the log. */
+export interface StepNote {
+  step: string;
+  detail: string;
+}
+
+/** What happened to one message. */
+export interface IncidentOutcome {
+  kind: OutcomeKind;
+  /** The decision's reason, or the failure's code: the metric dimension. */
+  code: string;
+  source: IncidentInput['source'];
+  object?: ObjectRef;
+  trigger?: TriggerKind;
+  revision?: string;
+  incidentId?: string;
+  decision?: Decision;
+  verdict?: Pick<ValidationReport, 'verdict' | 'reason' | 'summary'>;
+  revert?: Pick<RevertResult, 'outcome' | 'reason' | 'commitSha' | 'commitUrl' | 'pullRequestUrl'>;
+  actions: IncidentAction[];
+  /** The alert published (absent when none, or when it repeated the last state). */
+  alert?: Alert;
+  /** Seconds from the trigger to the revert being pushed. */
+  secondsToAction?: number;
+  steps: StepNote[];
+  error?: unknown;
+}
+
+interface Resolved {
+  object: ObjectRef;
+  trigger: TriggerKind;
+  revision?: string;
+  eventAt: string;
+  alertTrigger: Alert['trigger'];
+  alarmName?: string;
+}
+
+const FAILURE_TRIGGERS: readonly TriggerKind[] = ['rollout-failed', 'follow-up', 'alarm'];
+const MODES: readonly Mode[] = ['revert', 'pull-request', 'alert-only', 'off'];
+
+function fluxTrigger(category: string, kind: string, reason: string): TriggerKind {
+  switch (category) {
+    case 'rollout-failed':
+      return 'rollout-failed';
+    case 'build-failed':
+      return 'build-failed';
+    case 'error':
+      return 'flux-error';
+    case 'succeeded':
+      return 'succeeded';
+    default:
+      return kind === 'Kustomization' && reason === 'Progressing' ? 'applied' : 'other';
+  }
+}
+
+/** Definitive failure: the report's own flag when validation sets it. */
+function verdictFacts(report: ValidationReport, live?: LiveObject): VerdictFacts {
+  const definitive = (report as { definitiveFailure?: boolean }).definitiveFailure === true;
+  const facts: VerdictFacts = {
+    verdict: report.verdict,
+    definitive: report.verdict === 'fail' && definitive,
+  };
+  if (live?.ready) facts.fluxReady = live.ready.status === 'True';
+  return facts;
+}
+
+/** Evidence lines of the failing (else inconclusive) layers, for alerts. */
+function evidenceLines(report: ValidationReport): string[] {
+  const layers = Object.entries(report.layers);
+  const worst = layers.filter(([, l]) => l.verdict === 'fail');
+  const shown = worst.length > 0 ? worst : layers.filter(([, l]) => l.verdict === 'inconclusive');
+  return shown.flatMap(([name, l]) => l.evidence.map((e) => `${name}: ${e.object} ${e.field}: ${e.value}`));
+}
+
+/** Runs one incident input through the pipeline. Throws only to have the message retried. */
+export async function processIncident(
+  input: IncidentInput,
+  meta: { messageId: string },
+  deps: IncidentDeps,
+): Promise<IncidentOutcome> {
+  const now = deps.now ?? (() => new Date());
+  const settings = deps.settings;
+  const steps: StepNote[] = [];
+  const note = (step: string, detail: string) => steps.push({ step, detail });
+  const checkpoint = async (step: PipelineStep) => {
+    await deps.checkpoint?.(step);
+  };
+  const outcome = (
+    kind: OutcomeKind,
+    code: string,
+    extra: Partial<IncidentOutcome> = {},
+  ): IncidentOutcome => ({
+    kind,
+    code,
+    source: input.source,
+    actions: [],
+    steps,
+    ...extra,
+  });
+
+  // 1. Which object, which trigger.
+  let resolved: Resolved;
+  if (input.source === 'flux') {
+    const { event, classification } = input.message;
+    if (event.kind !== 'Kustomization' && event.kind !== 'HelmRelease') {
+      note(
+        'resolve',
+        `${event.kind} ${event.namespace}/${event.name}: ${classification.category}, not a rollout`,
+      );
+      return outcome('ignored', 'not-a-rollout');
+    }
+    const revision = event.revision?.raw;
+    resolved = {
+      object: { cluster: event.cluster, kind: event.kind, namespace: event.namespace, name: event.name },
+      trigger: fluxTrigger(classification.category, event.kind, event.reason),
+      eventAt: event.timestamp,
+      alertTrigger: { source: 'flux', reason: event.reason, message: event.message, at: event.timestamp },
+      ...(revision ? { revision } : {}),
+    };
+  } else if (input.source === 'alarm') {
+    const { alarm } = input;
+    if (alarm.muted) {
+      note('resolve', `alarm ${alarm.alarmName} is muted by a mute rule`);
+      return outcome('ignored', 'alarm-muted');
+    }
+    const target = await deps.alarms.resolve(alarm);
+    if (!target.ok) {
+      note('resolve', `alarm ${alarm.alarmName}: ${target.reason}`);
+      return outcome('ignored', 'alarm-not-mapped');
+    }
+    resolved = {
+      object: target.object,
+      trigger: alarm.state === 'ALARM' ? 'alarm' : alarm.state === 'OK' ? 'alarm-ok' : 'other',
+      eventAt: alarm.at,
+      alertTrigger: {
+        source: 'alarm',
+        reason: alarm.alarmName,
+        message: alarm.reason,
+        at: alarm.at,
+        link: `https://console.aws.amazon.com/cloudwatch/home?region=${alarm.region}#alarmsV2:alarm/${encodeURIComponent(alarm.alarmName)}`,
+      },
+      alarmName: alarm.alarmName,
+    };
+  } else if (input.source === 'follow-up') {
+    const { followUp } = input;
+    resolved = {
+      object: { cluster: followUp.cluster, ...followUp.target },
+      trigger: 'follow-up',
+      revision: followUp.revision,
+      eventAt: followUp.scheduledAt,
+      alertTrigger: {
+        source: 'follow-up',
+        reason: `bake check ${followUp.check}`,
+        at: followUp.scheduledAt,
+      },
+    };
+  } else {
+    note('resolve', `${input.source} messages are not handled by this worker yet`);
+    return outcome('ignored', 'unsupported-source');
+  }
+  const { object } = resolved;
+  note(
+    'resolve',
+    `${objectKey(object)}: ${resolved.trigger}${resolved.revision ? ` at ${resolved.revision}` : ''}`,
+  );
+
+  // Follow-ups come from a standard queue, without a message group: they take the object's lease.
+  const leaseOwner = input.source === 'follow-up' ? meta.messageId : undefined;
+  if (leaseOwner) {
+    const until = new Date(now().getTime() + settings.revertLeaseSeconds * 1000);
+    if (!(await deps.state.takeLease(object, leaseOwner, until, now()))) {
+      throw new ObjectBusyError(`${objectKey(object)} is being handled by another worker`);
+    }
+  }
+  try {
+    return await run(resolved);
+  } finally {
+    if (leaseOwner) await deps.state.releaseLease(object, leaseOwner);
+  }
+
+  async function run(r: Resolved): Promise<IncidentOutcome> {
+    // 2. Context: the table, and the live object.
+    const state = await deps.state.loadObject(object);
+    let live: LiveObject | undefined;
+    let liveError: string | undefined;
+    try {
+      live = await deps.cluster.readObject(object);
+    } catch (error) {
+      liveError = (error as Error).message;
+    }
+    const annotatedMode = live?.annotations[MODE_ANNOTATION];
+    const mode: Mode = MODES.includes(annotatedMode as Mode) ? (annotatedMode as Mode) : settings.defaultMode;
+    const bakeAnnotation = Number(live?.annotations[BAKE_ANNOTATION]);
+    const bakeMinutes =
+      Number.isFinite(bakeAnnotation) && bakeAnnotation >= 0 ? bakeAnnotation : settings.bakeMinutes;
+    const at = now();
+    note(
+      'context',
+      live
+        ? `Flux attempts ${live.lastAttemptedRevision ?? '-'} (applied ${live.lastAppliedRevision ?? '-'}), Ready=${live.ready?.status ?? '?'}; mode ${mode}; last known good ${state.lastKnownGood?.revision ?? 'none'}`
+        : `the live object could not be read: ${liveError}`,
+    );
+
+    const open = state.incidents.filter((i) => !FINAL_STATES.includes(i.state));
+    let revision = r.revision;
+    let inBakeWindow = false;
+    if (r.trigger === 'alarm' && state.applied) {
+      const start = Date.parse(state.applied.appliedAt);
+      const fired = Date.parse(r.eventAt);
+      inBakeWindow = fired >= start && fired <= start + bakeMinutes * 60_000;
+      if (inBakeWindow) revision = state.applied.revision;
+    }
+    const failingSha = shaOf(revision);
+    const id =
+      r.trigger === 'alarm' && !inBakeWindow
+        ? incidentId(object, `alarm:${r.alarmName}:${r.eventAt}`)
+        : incidentId(object, failingSha ?? r.eventAt);
+    let incident = state.incidents.find((i) => i.id === id);
+    const alarmIncident = r.alarmName ? open.find((i) => i.alarmName === r.alarmName) : undefined;
+    const awaiting = open.find(
+      (i) => i.state === 'reverted' && (revision === undefined || !sameCommit(i.revision, revision)),
+    );
+    const ownRevertOf = open.find(
+      (i) => i.revertCommit !== undefined && sameCommit(i.revertCommit, revision),
+    );
+
+    const facts: DecisionFacts = {
+      trigger: r.trigger,
+      now: at,
+      eventAt: r.eventAt,
+      staleMinutes: settings.staleMinutes,
+      mode,
+      dryRun: settings.dryRun,
+      ...(revision ? { revision } : {}),
+      ...(live ? { liveRevision: live.lastAttemptedRevision ?? live.lastAppliedRevision ?? '' } : {}),
+      breaker: {
+        open: state.breaker?.open === true,
+        objectReverts: 0,
+        objectMax: settings.breaker.maxPerObject,
+        clusterReverts: 0,
+        clusterMax: settings.breaker.maxPerCluster,
+      },
+      isOwnRevert: ownRevertOf !== undefined,
+      newerCommitInScope: false,
+      ledgerPending: false,
+      awaitingRecovery: awaiting !== undefined,
+      alarmIncidentOpen: alarmIncident !== undefined,
+      inBakeWindow,
+      bakeChecksLeft: false,
+    };
+    if (r.trigger === 'follow-up' && input.source === 'follow-up') {
+      const end = Date.parse(input.followUp.appliedAt) + bakeMinutes * 60_000;
+      facts.bakeChecksLeft = at.getTime() + settings.followUpSeconds * 1000 < end;
+    }
+
+    // 3. Guards that need no validation, then validation.
+    const failureTrigger = FAILURE_TRIGGERS.includes(r.trigger) && !(r.trigger === 'alarm' && !inBakeWindow);
+    let report: ValidationReport | undefined;
+    let decision: Decision | undefined = failureTrigger
+      ? firstBlocking(PRE_VALIDATION_GUARDS, facts)
+      : undefined;
+    if (!decision && r.trigger === 'alarm' && inBakeWindow) {
+      facts.verdict = { verdict: 'fail', definitive: true };
+    } else if (!decision && (failureTrigger || r.trigger === 'succeeded') && live) {
+      report = await deps.cluster.validate({
+        target: { kind: object.kind, namespace: object.namespace, name: object.name },
+        ...(revision ? { revision } : {}),
+        checks: r.trigger === 'succeeded' ? 1 : settings.confirmChecks,
+        intervalMs: settings.confirmIntervalMs,
+      });
+      facts.verdict = verdictFacts(report, live);
+      note('validate', report.summary.split('\n')[0] ?? report.verdict);
+    }
+
+    // 4. What git says, only when a revert is on the table.
+    let target: RevertTarget | undefined;
+    let git: GitGateway | undefined;
+    let gitFacts: GitFacts | undefined;
+    let ledger: LedgerEntry | undefined;
+    decision ??= decide(facts);
+    if ((decision.action === 'revert' || decision.action === 'pull-request') && live && failingSha) {
+      try {
+        target = await deps.cluster.revertTarget(live);
+        git = await deps.git(target.source.url);
+        ledger = {
+          repository: git.repository,
+          sha: failingSha,
+          object,
+          status: 'pending',
+          incidentId: id,
+          at: at.toISOString(),
+        };
+        const windows = settings.breaker;
+        const [counts, inspected] = await Promise.all([
+          deps.state.countReverts(object, {
+            object: new Date(
+              Math.max(
+                at.getTime() - windows.objectWindowHours * 3_600_000,
+                Date.parse(state.breaker?.resetAt ?? '1970-01-01T00:00:00Z'),
+              ),
+            ),
+            cluster: new Date(at.getTime() - windows.clusterWindowHours * 3_600_000),
+          }),
+          git.inspect({
+            branch: target.source.branch,
+            failing: failingSha,
+            ...(state.lastKnownGood ? { lastKnownGood: state.lastKnownGood.sha } : {}),
+            scope: target.path,
+          }),
+        ]);
+        gitFacts = inspected;
+        facts.breaker.objectReverts = counts.object;
+        facts.breaker.clusterReverts = counts.cluster;
+        facts.newerCommitInScope = inspected.newerInScope.length > 0;
+        facts.ledgerPending = inspected.alreadyReverted;
+        note(
+          'git',
+          `${git.repository} ${target.source.branch}, path ${target.path}: revert to ${shortSha(inspected.good)} (${inspected.goodSource}); ${inspected.commits.length} commit(s) by ${[...new Set(inspected.commits.map((c) => c.authorLogin ?? c.author ?? '?'))].join(', ')}${inspected.newerInScope.length > 0 ? `; newer in scope: ${inspected.newerInScope.map((c) => shortSha(c.sha)).join(', ')}` : ''}`,
+        );
+      } catch (error) {
+        note('git', `the revert target could not be read: ${(error as Error).message}`);
+        decision = {
+          action: 'alert-only',
+          reason: 'revert-target-unknown',
+          detail: `confirmed failure, but where to revert is unknown: ${(error as Error).message}`,
+          alert: { state: 'failing', severity: 'critical' },
+        };
+      }
+      if (gitFacts) decision = decide(facts);
+    }
+    note('decide', `${decision.action} (${decision.reason}): ${decision.detail}`);
+
+    // 5. Act.
+    const actions: IncidentAction[] = [...(incident?.actions ?? [])];
+    let alertState: AlertState | undefined = decision.alert?.state;
+    let severity = decision.alert?.severity ?? 'info';
+    let kind: OutcomeKind = decision.alert ? 'alerted' : 'ignored';
+    let revertResult: RevertResult | undefined;
+    let secondsToAction: number | undefined;
+    let failure: unknown;
+    const touched = new Set<string>();
+    const stamp = at.toISOString();
+    const newIncident = (): IncidentRecord => ({
+      id,
+      object,
+      state: 'open',
+      trigger: {
+        source: input.source,
+        reason: r.alertTrigger.reason,
+        at: r.alertTrigger.at,
+      },
+      revision: revision ?? '',
+      actions: [],
+      threadId: id,
+      openedAt: stamp,
+      updatedAt: stamp,
+      failedAt: r.eventAt,
+      ...(r.alarmName ? { alarmName: r.alarmName } : {}),
+    });
+
+    if (decision.action === 'revert' || decision.action === 'pull-request') {
+      incident ??= newIncident();
+      incident.state = 'reverting';
+      touched.add('incident');
+      if (git && target && gitFacts && ledger && failingSha) {
+        try {
+          const result = await act(git, target, gitFacts, ledger, failingSha, decision.action);
+          revertResult = result.revert;
+          alertState = result.alertState;
+          severity = result.severity;
+          kind = result.kind;
+          secondsToAction = result.secondsToAction;
+          if (result.openBreaker)
+            await deps.state.openBreaker(object, result.revert?.reason ?? 'refused', at);
+        } catch (error) {
+          if (error instanceof ObjectBusyError) throw error;
+          failure = error;
+          kind = 'failed';
+          alertState = 'failing';
+          severity = 'critical';
+          incident.state = 'open';
+          note('act', `failed: ${(error as Error).message}`);
+        }
+      }
+    } else if (decision.action === 'alert-only') {
+      if (decision.openBreaker) await deps.state.openBreaker(object, decision.detail, at);
+      if (decision.reason === 'revert-failed' && ownRevertOf) {
+        incident = ownRevertOf;
+        incident.state = 'failed';
+        touched.add('incident');
+      } else if (decision.alert) {
+        incident ??= newIncident();
+        touched.add('incident');
+      }
+    } else if (decision.action === 'record-known-good' && revision) {
+      await deps.state.putKnownGood(object, { revision, sha: shaOf(revision) ?? revision, at: stamp });
+      note('record', `last known good: ${revision}`);
+      kind = 'recorded';
+      if (awaiting) {
+        incident = awaiting;
+        incident.state = 'recovered';
+        incident.recoveredAt = stamp;
+        touched.add('incident');
+        kind = 'alerted';
+      }
+    } else if (decision.action === 'schedule-follow-up' && revision) {
+      const appliedAt = input.source === 'follow-up' ? input.followUp.appliedAt : r.eventAt;
+      if (r.trigger === 'applied') {
+        await deps.state.putApplied(object, { revision, sha: shaOf(revision) ?? revision, appliedAt });
+      }
+      const check = input.source === 'follow-up' ? input.followUp.check + 1 : 1;
+      await deps.followUps.schedule(
+        followUpMessage({
+          cluster: object.cluster,
+          target: { kind: object.kind, namespace: object.namespace, name: object.name },
+          revision,
+          appliedAt,
+          check,
+          now: at,
+        }),
+        settings.followUpSeconds,
+      );
+      note('schedule', `follow-up check ${check} in ${settings.followUpSeconds} s (bake ${bakeMinutes} min)`);
+      kind = 'recorded';
+    } else if (decision.action === 'resolve' && alarmIncident) {
+      incident = alarmIncident;
+      incident.state = 'recovered';
+      incident.recoveredAt = stamp;
+      touched.add('incident');
+    }
+
+    // 6. Alert, unless it repeats the incident's last state.
+    let alert: Alert | undefined;
+    if (alertState && incident) {
+      const context: AlertContext = {
+        settings,
+        incident,
+        state: alertState,
+        severity,
+        trigger: r.alertTrigger,
+        decision,
+        actions,
+        at,
+        ...(report ? { report } : {}),
+        ...(gitFacts ? { git: gitFacts } : {}),
+        ...(target ? { target } : {}),
+        ...(revision ? { revision } : {}),
+        ...(revertResult ? { revert: revertResult } : {}),
+        ...(facts.verdict && !report ? { verdict: facts.verdict.verdict } : {}),
+        ...(failure ? { failure: (failure as Error).message } : {}),
+      };
+      if (incident.alertState === alertState) {
+        note('alert', `${alertState}: already sent for this incident`);
+      } else {
+        alert = buildAlert(context);
+        await deps.alerts.publish(alert);
+        await checkpoint('alert-published');
+        incident.alertState = alertState;
+        touched.add('incident');
+        note('alert', `${alertState} (${severity}) published to thread ${incident.threadId}`);
+      }
+    }
+
+    // 7. Record.
+    if (incident && touched.has('incident')) {
+      incident.actions = actions;
+      incident.updatedAt = stamp;
+      if (report) incident.validation = report.reason;
+      await deps.state.putIncident(incident);
+      await checkpoint('incident-recorded');
+    }
+    await deps.state.recordDecision(object, {
+      at: stamp,
+      messageId: meta.messageId,
+      source: input.source,
+      trigger: r.trigger,
+      action: decision.action,
+      reason: decision.reason,
+      detail: decision.detail,
+      ...(revision ? { revision } : {}),
+      ...(incident ? { incidentId: incident.id } : {}),
+      ...(facts.verdict ? { verdict: facts.verdict.verdict } : {}),
+    });
+    await checkpoint('decision-recorded');
+
+    return outcome(kind, failure ? 'action-failed' : decision.reason, {
+      object,
+      trigger: r.trigger,
+      decision,
+      actions,
+      ...(revision ? { revision } : {}),
+      ...(incident ? { incidentId: incident.id } : {}),
+      ...(report
+        ? { verdict: { verdict: report.verdict, reason: report.reason, summary: report.summary } }
+        : {}),
+      ...(revertResult
+        ? {
+            revert: {
+              outcome: revertResult.outcome,
+              reason: revertResult.reason,
+              ...(revertResult.commitSha ? { commitSha: revertResult.commitSha } : {}),
+              ...(revertResult.commitUrl ? { commitUrl: revertResult.commitUrl } : {}),
+              ...(revertResult.pullRequestUrl ? { pullRequestUrl: revertResult.pullRequestUrl } : {}),
+            },
+          }
+        : {}),
+      ...(alert ? { alert } : {}),
+      ...(secondsToAction !== undefined ? { secondsToAction } : {}),
+      ...(failure ? { error: failure } : {}),
+    });
+
+    /** Ledger → revert → ledger → count → reconcile → reapply. */
+    async function act(
+      gitGateway: GitGateway,
+      where: RevertTarget,
+      facts2: GitFacts,
+      entry: LedgerEntry,
+      sha: string,
+      action: 'revert' | 'pull-request',
+    ): Promise<{
+      revert?: RevertResult;
+      alertState: AlertState;
+      severity: Alert['severity'];
+      kind: OutcomeKind;
+      secondsToAction?: number;
+      openBreaker?: boolean;
+    }> {
+      const current = incident as IncidentRecord;
+      const incidentContext = {
+        id,
+        cluster: object.cluster,
+        kustomization: `${where.kustomization.namespace}/${where.kustomization.name}`,
+        layer: r.alertTrigger.source === 'alarm' ? 'alarm' : (report?.reason ?? r.alertTrigger.reason),
+        evidence: (report ? evidenceLines(report)[0] : r.alertTrigger.message) ?? r.alertTrigger.reason,
+      };
+      if (settings.dryRun) {
+        const planned = await gitGateway.revert({
+          branch: where.source.branch,
+          failing: sha,
+          good: facts2.good,
+          scope: [where.path],
+          mode: 'dry-run',
+          incident: incidentContext,
+        });
+        note('act', `dry run: ${planned.reason}`);
+        return { revert: planned, alertState: 'reverting', severity: 'critical', kind: 'acted' };
+      }
+      const begun = await deps.state.beginRevert(
+        entry,
+        new Date(now().getTime() + settings.revertLeaseSeconds * 1000),
+        now(),
+      );
+      if (begun.kind === 'busy') {
+        throw new ObjectBusyError(
+          `the revert of ${shortSha(sha)} in ${entry.repository} is being pushed by another worker`,
+        );
+      }
+      let result: RevertResult | undefined;
+      let done: LedgerEntry | undefined;
+      if (begun.kind === 'done') {
+        done = begun.entry;
+        note(
+          'act',
+          `the ledger already holds ${done.status} ${done.commit ?? done.url ?? ''}: nothing pushed again`,
+        );
+      } else {
+        await checkpoint('ledger-pending');
+        result = await gitGateway.revert({
+          branch: where.source.branch,
+          failing: sha,
+          good: facts2.good,
+          scope: [where.path],
+          mode: action === 'pull-request' ? 'pull-request' : 'direct',
+          incident: incidentContext,
+        });
+        await checkpoint('reverted');
+        note('act', `${result.outcome}: ${result.reason}`);
+        const status =
+          result.outcome === 'reverted' || result.outcome === 'already-reverted'
+            ? 'pushed'
+            : result.outcome === 'pull-request-opened'
+              ? 'pull-request'
+              : 'refused';
+        done = {
+          ...entry,
+          status,
+          at: now().toISOString(),
+          ...(result.commitSha ? { commit: result.commitSha } : {}),
+          ...(result.pullRequestUrl
+            ? { url: result.pullRequestUrl }
+            : result.commitUrl
+              ? { url: result.commitUrl }
+              : {}),
+        };
+        await deps.state.completeRevert(done);
+        await checkpoint('ledger-done');
+        if (status === 'pushed' && result.outcome === 'reverted') {
+          await deps.state.recordRevert(object, now(), id);
+          await checkpoint('counted');
+        }
+      }
+      if (done.status === 'refused') {
+        current.state = 'failed';
+        const revertOfRevert = /fluxguard revert|Fluxguard-Revert-Of/i.test(result?.reason ?? '');
+        return {
+          ...(result ? { revert: result } : {}),
+          alertState: revertOfRevert ? 'not-recovered' : 'failing',
+          severity: 'critical',
+          kind: 'alerted',
+          openBreaker: revertOfRevert,
+        };
+      }
+      if (done.status === 'pull-request') {
+        current.state = 'reverting';
+        if (done.url && !actions.some((a) => a.url === done.url)) {
+          actions.push({ kind: 'pull-request', label: 'Revert pull request', url: done.url });
+        }
+        return {
+          ...(result ? { revert: result } : {}),
+          alertState: 'pull-request-opened',
+          severity: 'critical',
+          kind: 'acted',
+        };
+      }
+      // Pushed: ask Flux to act now, then open the reapply pull request.
+      const commit = done.commit ?? result?.commitSha;
+      current.state = 'reverted';
+      if (commit) current.revertCommit = commit;
+      const seconds = (now().getTime() - Date.parse(r.eventAt)) / 1000;
+      if (commit && !actions.some((a) => a.kind === 'revert-commit')) {
+        actions.push({
+          kind: 'revert-commit',
+          label: `Revert commit ${shortSha(commit)}`,
+          url: result?.commitUrl ?? `${gitGateway.webUrl}/commit/${commit}`,
+        });
+      }
+      const reconcile: ReconcileRef[] = [
+        { kind: 'GitRepository', namespace: where.source.namespace, name: where.source.name },
+        { kind: 'Kustomization', namespace: where.kustomization.namespace, name: where.kustomization.name },
+        ...(object.kind === 'HelmRelease'
+          ? [{ kind: 'HelmRelease' as const, namespace: object.namespace, name: object.name }]
+          : []),
+      ];
+      try {
+        await deps.cluster.requestReconcile(reconcile, now());
+        if (!actions.some((a) => a.kind === 'reconcile')) {
+          actions.push({
+            kind: 'reconcile',
+            label: `Asked Flux to reconcile ${reconcile.map((o) => `${o.kind}/${o.namespace}/${o.name}`).join(', ')}`,
+          });
+        }
+        note('reconcile', reconcile.map((o) => `${o.kind}/${o.namespace}/${o.name}`).join(' → '));
+      } catch (error) {
+        note('reconcile', `failed (Flux reconciles on its own interval): ${(error as Error).message}`);
+      }
+      await checkpoint('reconciled');
+      if (settings.reapplyPullRequest && commit && !actions.some((a) => a.kind === 'reapply-pull-request')) {
+        const failingCommit = facts2.commits.at(-1);
+        try {
+          const pr = await gitGateway.openReapplyPullRequest({
+            branch: where.source.branch,
+            revertCommit: commit,
+            failing: sha,
+            scope: where.path,
+            title: `Reapply "${failingCommit?.subject ?? shortSha(sha)}"`,
+            body: [
+              `fluxguard reverted ${shortSha(sha)} (incident ${id}) because its rollout failed on ${object.cluster}.`,
+              failingCommit?.authorLogin ? `@${failingCommit.authorLogin}: ` : '',
+              'this draft re-applies the change on top of the revert: fix it here, then mark it ready.',
+            ].join('\n\n'),
+          });
+          if (pr)
+            actions.push({
+              kind: 'reapply-pull-request',
+              label: `Reapply pull request #${pr.number}`,
+              url: pr.url,
+            });
+          note('reapply', pr ? pr.url : 'nothing to reapply');
+        } catch (error) {
+          note('reapply', `the reapply pull request could not be opened: ${(error as Error).message}`);
+        }
+        await checkpoint('reapply-opened');
+      }
+      return {
+        ...(result ? { revert: result } : {}),
+        alertState: 'reverted',
+        severity: 'critical',
+        kind: 'acted',
+        secondsToAction: seconds,
+      };
+    }
+  }
+}
