@@ -14,7 +14,12 @@
  *
  * @module
  */
-export { createSlackDelivery, type SlackDeliveryDeps } from './create-delivery.js';
+export {
+  createSlackDelivery,
+  SecretSlackDelivery,
+  type SecretSlackDeliveryOptions,
+  type SlackDeliveryDeps,
+} from './create-delivery.js';
 export {
   type DeliveryOutcome,
   type SlackDelivery,
