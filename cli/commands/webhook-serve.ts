@@ -18,9 +18,10 @@ export const webhookServeCommand: Command = {
   name: 'webhook serve',
   summary: 'Run the flux-webhook handler behind a local HTTP server (for kind/k3d development).',
   usage:
-    'fluxguard webhook serve [--port 8080] [--host 127.0.0.1] [--key <token> | --key-file <path>] [--cluster <name>]',
+    'fluxguard webhook serve [--port 8080] [--host 127.0.0.1] [--key <token> | --key-file <path>] [--cluster <name>] [--alertmanager-token <token>]',
   details: [
-    'Serves the same handler as the Lambda: POST a Flux generic-hmac event to any path.',
+    'Serves the same handler as the Lambda: POST a Flux generic-hmac event to any path, and an',
+    'Alertmanager webhook notification (payload version 4, Authorization: Bearer) to /alertmanager.',
     'Accepted events go to INCIDENT_QUEUE_URL when it is set (SQS, default AWS credentials,',
     'region and AWS_ENDPOINT_URL); otherwise each queue message is printed to stdout as one JSON',
     'line. One line per request goes to stderr. Stops cleanly on SIGINT or SIGTERM.',
@@ -31,9 +32,12 @@ export const webhookServeCommand: Command = {
     '  --key <token>        the HMAC key, as in the Provider secret "token" (used untrimmed)',
     '  --key-file <path>    read the key from a file, untrimmed',
     '  --cluster <name>     cluster name for events without "cluster" metadata (default CLUSTER_NAME)',
+    '  --alertmanager-token <token>',
+    '                       serve /alertmanager, accepting this bearer token (else the Secrets Manager',
+    '                       secret ALERTMANAGER_TOKEN_SECRET_ARN when set; otherwise /alertmanager is 404)',
     '',
     'Without --key/--key-file the key is read from the Secrets Manager secret WEBHOOK_SECRET_ARN.',
-    'Environment: INCIDENT_QUEUE_URL, WEBHOOK_SECRET_ARN, MAX_BODY_BYTES, CLUSTER_NAME,',
+    'Environment: INCIDENT_QUEUE_URL, WEBHOOK_SECRET_ARN, ALERTMANAGER_TOKEN_SECRET_ARN, MAX_BODY_BYTES, CLUSTER_NAME,',
     'POWERTOOLS_LOG_LEVEL (default WARN here).',
     '',
     'Exit codes: 0 stopped by a signal; 64 usage (or a bad MAX_BODY_BYTES); 69 the port is in use.',
@@ -44,6 +48,7 @@ export const webhookServeCommand: Command = {
     key: { type: 'string' },
     'key-file': { type: 'string' },
     cluster: { type: 'string' },
+    'alertmanager-token': { type: 'string' },
   },
   async run(values, positionals, io) {
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
@@ -80,12 +85,19 @@ export const webhookServeCommand: Command = {
     }
     const queueUrl = io.env.INCIDENT_QUEUE_URL?.trim();
     const clusterName = stringOption(values, 'cluster') ?? io.env.CLUSTER_NAME?.trim();
+    const alertmanagerToken = stringOption(values, 'alertmanager-token');
+    const alertmanagerSecretArn = io.env.ALERTMANAGER_TOKEN_SECRET_ARN?.trim();
     const deps = createWebhookDeps(
       {
         keys: key !== undefined ? { key } : { secretArn: secretArn ?? '' },
         queue: queueUrl ? { url: queueUrl } : { print: io.stdout },
         maxBodyBytes,
         ...(clusterName ? { clusterName } : {}),
+        ...(alertmanagerToken !== undefined
+          ? { alertmanagerToken: { token: alertmanagerToken } }
+          : alertmanagerSecretArn
+            ? { alertmanagerToken: { secretArn: alertmanagerSecretArn } }
+            : {}),
       },
       { env: io.env },
     );

@@ -4,6 +4,7 @@ import { type Environment, SecretReader } from '../aws/index.js';
 import { LineQueue, SqsIncidentQueue, sqsClientConfig } from '../incidents/index.js';
 import { SecretsManagerKeys, StaticKeys } from './keys.js';
 import type { WebhookDeps } from './process-webhook.js';
+import { RecentDeliveries } from './recent-deliveries.js';
 
 /** What the webhook needs to know, from a function's environment or the CLI's flags. */
 export interface WebhookSettings {
@@ -15,6 +16,11 @@ export interface WebhookSettings {
   maxBodyBytes: number;
   /** The cluster for events that carry no `cluster` metadata. */
   clusterName?: string;
+  /**
+   * The Alertmanager route's bearer token: its Secrets Manager secret (rotation-aware), or a fixed
+   * token for local use. Absent: `/alertmanager` answers 404.
+   */
+  alertmanagerToken?: { secretArn: string } | { token: string };
 }
 
 /**
@@ -29,13 +35,22 @@ export interface WebhookSettings {
  * );
  */
 export function createWebhookDeps(settings: WebhookSettings, { env }: { env: Environment }): WebhookDeps {
+  let reader: SecretReader | undefined;
+  const secretReader = () => {
+    reader ??= new SecretReader({ client: new SecretsManagerClient({}) });
+    return reader;
+  };
   const keys =
     'key' in settings.keys
       ? new StaticKeys([settings.keys.key])
-      : new SecretsManagerKeys(
-          new SecretReader({ client: new SecretsManagerClient({}) }),
-          settings.keys.secretArn,
-        );
+      : new SecretsManagerKeys(secretReader(), settings.keys.secretArn);
+  const token = settings.alertmanagerToken;
+  const alertmanagerTokens =
+    token === undefined
+      ? undefined
+      : 'token' in token
+        ? new StaticKeys([token.token])
+        : new SecretsManagerKeys(secretReader(), token.secretArn);
   const queue =
     'url' in settings.queue
       ? new SqsIncidentQueue(new SQSClient(sqsClientConfig(env)), settings.queue.url)
@@ -45,5 +60,6 @@ export function createWebhookDeps(settings: WebhookSettings, { env }: { env: Env
     queue,
     maxBodyBytes: settings.maxBodyBytes,
     ...(settings.clusterName ? { clusterName: settings.clusterName } : {}),
+    ...(alertmanagerTokens ? { alertmanagerTokens, recentDeliveries: new RecentDeliveries() } : {}),
   };
 }

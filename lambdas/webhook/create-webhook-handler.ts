@@ -10,9 +10,10 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy, { type MiddyfiedHandler } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { toWebhookRequest, toWebhookResult, type WebhookResult } from './http.js';
+import { routeOf, toWebhookRequest, toWebhookResult, type WebhookResult } from './http.js';
 import { jsonErrorAnswer } from './json-error-answer.js';
-import { observeOutcome } from './observe.js';
+import { observeAlertmanagerOutcome, observeOutcome } from './observe.js';
+import { processAlertmanager } from './process-alertmanager.js';
 import { processWebhook, type WebhookDeps } from './process-webhook.js';
 
 /** Options for {@link createWebhookHandler}. */
@@ -24,7 +25,10 @@ export interface WebhookHandlerOptions {
   metrics?: Metrics;
 }
 
-/** The webhook as a middy handler for Function URL, HTTP API and REST proxy events. */
+/**
+ * The webhook as a middy handler for Function URL, HTTP API and REST proxy events: a path ending in
+ * `/alertmanager` takes the Alertmanager route, every other path the Flux route.
+ */
 export function createWebhookHandler({
   deps,
   logger,
@@ -32,11 +36,17 @@ export function createWebhookHandler({
 }: WebhookHandlerOptions): MiddyfiedHandler<unknown, WebhookResult, Error, Context> {
   const resolve = typeof deps === 'function' ? deps : () => deps;
   // `logEvent: false` overrides POWERTOOLS_LOGGER_LOG_EVENT, which would log every request's
-  // X-Signature and body, rejected or not.
+  // X-Signature or Authorization header and body, rejected or not.
   const handler = middy<unknown, WebhookResult, Error, Context>(async (event: unknown) => {
     const request = toWebhookRequest(event);
+    const observers = metrics ? { logger, metrics } : { logger };
+    if (routeOf(request) === 'alertmanager') {
+      const outcome = await processAlertmanager(request, resolve());
+      observeAlertmanagerOutcome(outcome, request, observers);
+      return toWebhookResult(request.shape, outcome.answer);
+    }
     const outcome = await processWebhook(request, resolve());
-    observeOutcome(outcome, request, metrics ? { logger, metrics } : { logger });
+    observeOutcome(outcome, request, observers);
     return toWebhookResult(request.shape, outcome.answer);
   }).use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }));
   if (metrics) handler.use(logMetrics(metrics));

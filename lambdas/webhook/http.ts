@@ -22,6 +22,8 @@ export interface WebhookRequest {
   shape: EventShape;
   /** Upper-case method, or `''` when the event has none. */
   method: string;
+  /** The request path as the event reports it (`/` when it reports none); may carry a stage prefix. */
+  path: string;
   /** Every value of every header, by lower-cased name. */
   headers: ReadonlyMap<string, readonly string[]>;
   /** The exact body bytes (base64-decoded when the event says so). */
@@ -73,7 +75,7 @@ export function toWebhookRequest(event: unknown): WebhookRequest {
   const shape = eventShape(event);
   const headers = new Map<string, string[]>();
   if (shape === 'unknown' || !isRecord(event)) {
-    return { shape, method: '', headers, body: Buffer.alloc(0) };
+    return { shape, method: '', path: '/', headers, body: Buffer.alloc(0) };
   }
   const context = isRecord(event.requestContext) ? event.requestContext : {};
   if (isRecord(event.headers)) {
@@ -87,16 +89,30 @@ export function toWebhookRequest(event: unknown): WebhookRequest {
   const http = isRecord(context.http) ? context.http : {};
   const identity = isRecord(context.identity) ? context.identity : {};
   const method = shape === 'v2' ? http.method : event.httpMethod;
+  const path = shape === 'v2' ? (event.rawPath ?? http.path) : event.path;
   const sourceIp = shape === 'v2' ? http.sourceIp : identity.sourceIp;
   const request: WebhookRequest = {
     shape,
     method: typeof method === 'string' ? method.toUpperCase() : '',
+    path: typeof path === 'string' && path !== '' ? path : '/',
     headers,
     body: bodyBytes(event),
   };
   if (typeof sourceIp === 'string') request.sourceIp = sourceIp;
   if (typeof context.requestId === 'string') request.requestId = context.requestId;
   return request;
+}
+
+/** The Alertmanager route's last path segment; every other path is the Flux route. */
+export const ALERTMANAGER_PATH_SEGMENT = 'alertmanager';
+
+/**
+ * Which route a request takes: `alertmanager` when its path ends in `/alertmanager` (any stage or
+ * base-path prefix, a trailing slash allowed), `flux` for everything else (`/`, `/flux`).
+ */
+export function routeOf(request: Pick<WebhookRequest, 'path'>): 'flux' | 'alertmanager' {
+  const segments = request.path.split('/').filter((segment) => segment !== '');
+  return segments.at(-1) === ALERTMANAGER_PATH_SEGMENT ? 'alertmanager' : 'flux';
 }
 
 /** The headers every answer carries. */

@@ -1,8 +1,9 @@
 /**
- * The Flux webhook pipeline: HMAC signature checks, signing keys from Secrets Manager, the
- * event shapes of Function URLs and API Gateway, `processWebhook` (answers every request with an
- * outcome and never throws), the middy handler around it, and the one composition of its
- * dependencies that the Lambda and `fluxguard webhook serve` share.
+ * The webhook: the Flux route (HMAC signature checks, `processWebhook`) and the Alertmanager route
+ * (`/alertmanager`: bearer token, payload version 4, `processAlertmanager`), keys from Secrets
+ * Manager, the event shapes of Function URLs and API Gateway, the middy handler around both routes
+ * (every request gets an outcome, never a throw), and the one composition of its dependencies that
+ * the Lambda and `fluxguard webhook serve` share.
  *
  * ```ts
  * const deps = createWebhookDeps({ keys: { secretArn }, queue: { url }, maxBodyBytes: 131_072 }, { env });
@@ -12,6 +13,12 @@
  * @module
  */
 export {
+  type BearerParse,
+  type BearerProblem,
+  parseBearerHeader,
+  tokenMatches,
+} from './bearer-token.js';
+export {
   createWebhookDeps,
   type WebhookSettings,
 } from './create-webhook-deps.js';
@@ -20,8 +27,10 @@ export {
   type WebhookHandlerOptions,
 } from './create-webhook-handler.js';
 export {
+  ALERTMANAGER_PATH_SEGMENT,
   type EventShape,
   eventShape,
+  routeOf,
   toWebhookRequest,
   toWebhookResult,
   type WebhookAnswer,
@@ -42,8 +51,10 @@ export {
 export {
   type Observers,
   OUTCOME_METRICS,
+  observeAlertmanagerOutcome,
   observeOutcome,
 } from './observe.js';
+export { type AlertmanagerOutcome, processAlertmanager } from './process-alertmanager.js';
 export {
   DEFAULT_MAX_BODY_BYTES,
   isJsonContentType,
@@ -52,6 +63,7 @@ export {
   type WebhookDeps,
   type WebhookOutcome,
 } from './process-webhook.js';
+export { RecentDeliveries, type RecentDeliveriesOptions } from './recent-deliveries.js';
 export {
   hmac,
   parseSignatureHeader,

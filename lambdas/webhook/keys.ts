@@ -1,7 +1,8 @@
 /**
- * Where the webhook's HMAC keys come from. The Lambda reads them from Secrets Manager (both
- * `AWSCURRENT` and `AWSPREVIOUS`, so a rotation never rejects a sender that still has the other
- * version); the local server can use a fixed key.
+ * Where the webhook's keys come from: the Flux route's HMAC key and the Alertmanager route's bearer
+ * token. The Lambda reads them from Secrets Manager (both `AWSCURRENT` and `AWSPREVIOUS`, so a
+ * rotation never rejects a sender that still has the other version); the local server can use a
+ * fixed key.
  *
  * @module
  */
@@ -11,7 +12,7 @@ import { type Signature, signatureMatches } from './signature.js';
 /** Which key verified a request. */
 export type KeyVersion = 'current' | 'previous' | 'static';
 
-/** Verifies a signature against every key that is valid right now. */
+/** Verifies a signature (or any other proof) against every key that is valid right now. */
 export interface SigningKeys {
   /**
    * The key version that verified `body`, or `undefined` when none did.
@@ -19,6 +20,13 @@ export interface SigningKeys {
    * @throws {import('../aws/index.js').SecretReadError} when the keys cannot be read
    */
   verify(body: Uint8Array, signature: Signature): Promise<KeyVersion | undefined>;
+  /**
+   * The first key version for which `matches(key)` holds, or `undefined`: the same rotation-safe
+   * lookup as {@link SigningKeys.verify}, for proofs other than an HMAC (a bearer token).
+   *
+   * @throws {import('../aws/index.js').SecretReadError} when the keys cannot be read
+   */
+  match(matches: (key: string) => boolean): Promise<KeyVersion | undefined>;
 }
 
 /** Fixed keys, e.g. `fluxguard webhook serve --key`. */
@@ -30,7 +38,11 @@ export class StaticKeys implements SigningKeys {
   }
 
   async verify(body: Uint8Array, signature: Signature): Promise<KeyVersion | undefined> {
-    return this.#keys.some((key) => signatureMatches(body, signature, key)) ? 'static' : undefined;
+    return this.match((key) => signatureMatches(body, signature, key));
+  }
+
+  async match(matches: (key: string) => boolean): Promise<KeyVersion | undefined> {
+    return this.#keys.some(matches) ? 'static' : undefined;
   }
 }
 
@@ -91,7 +103,7 @@ export class SecretsManagerKeys implements SigningKeys {
     this.#seenCurrent = current;
   }
 
-  async #previousMatches(body: Uint8Array, signature: Signature): Promise<boolean> {
+  async #previousMatches(matches: (key: string) => boolean): Promise<boolean> {
     const forceFetch = this.#previousStale;
     if (!forceFetch && this.#now() < this.#previousAbsentUntil) return false;
     this.#previousStale = false;
@@ -106,21 +118,24 @@ export class SecretsManagerKeys implements SigningKeys {
       this.#previousAbsentUntil = this.#now() + this.#previousAbsentTtlMs;
       return false;
     }
-    return signatureMatches(body, signature, previous);
+    return matches(previous);
   }
 
   async verify(body: Uint8Array, signature: Signature): Promise<KeyVersion | undefined> {
+    return this.match((key) => signatureMatches(body, signature, key));
+  }
+
+  async match(matches: (key: string) => boolean): Promise<KeyVersion | undefined> {
     const current = await this.#key('AWSCURRENT');
     this.#seen(current);
-    if (current !== undefined && signatureMatches(body, signature, current)) return 'current';
-    if (await this.#previousMatches(body, signature)) return 'previous';
+    if (current !== undefined && matches(current)) return 'current';
+    if (await this.#previousMatches(matches)) return 'previous';
     const now = this.#now();
     if (now - this.#lastRefetch < this.#refetchIntervalMs) return undefined;
     this.#lastRefetch = now;
     const fresh = await this.#key('AWSCURRENT', true);
     this.#seen(fresh);
-    if (fresh !== undefined && fresh !== current && signatureMatches(body, signature, fresh))
-      return 'current';
+    if (fresh !== undefined && fresh !== current && matches(fresh)) return 'current';
     return undefined;
   }
 }

@@ -23,6 +23,7 @@ import {
 } from '../incidents/index.js';
 import type { WebhookAnswer, WebhookRequest } from './http.js';
 import type { KeyVersion, SigningKeys } from './keys.js';
+import type { RecentDeliveries } from './recent-deliveries.js';
 import { parseSignatureHeader, SIGNATURE_HEADER } from './signature.js';
 
 /** The default `MAX_BODY_BYTES`: 128 KiB, far above any Flux event and within SQS's message limit. */
@@ -31,6 +32,10 @@ export const DEFAULT_MAX_BODY_BYTES = 131_072;
 /** What the pipeline needs. */
 export interface WebhookDeps {
   keys: SigningKeys;
+  /** The Alertmanager route's bearer token; without it `/alertmanager` answers 404. */
+  alertmanagerTokens?: SigningKeys;
+  /** Ids the Alertmanager route queued lately, so an unchanged resend is not queued again. */
+  recentDeliveries?: RecentDeliveries;
   queue: IncidentQueue;
   /** Bodies larger than this are answered 413 (`MAX_BODY_BYTES`). */
   maxBodyBytes: number;
@@ -66,7 +71,8 @@ export interface WebhookOutcome {
   error?: unknown;
 }
 
-function reject(
+/** A 4xx outcome: the request is wrong, the sender should not retry. */
+export function reject(
   statusCode: number,
   code: string,
   reason: string,
@@ -77,7 +83,8 @@ function reject(
   return { kind: 'rejected', code, answer };
 }
 
-function fail(code: string, reason: string, error: unknown): WebhookOutcome {
+/** A 503 outcome: fluxguard cannot take the request now, the sender retries. */
+export function fail(code: string, reason: string, error: unknown): WebhookOutcome {
   return { kind: 'failed', code, answer: { statusCode: 503, body: { result: 'error', reason } }, error };
 }
 
@@ -90,7 +97,8 @@ export function isJsonContentType(values: readonly string[] | undefined): boolea
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
-function parseJson(body: Uint8Array): { ok: true; value: unknown } | { ok: false } {
+/** The body as UTF-8 JSON, or `ok: false`. */
+export function parseJson(body: Uint8Array): { ok: true; value: unknown } | { ok: false } {
   try {
     return { ok: true, value: JSON.parse(utf8.decode(body)) };
   } catch {
@@ -98,8 +106,9 @@ function parseJson(body: Uint8Array): { ok: true; value: unknown } | { ok: false
   }
 }
 
-function issuesSummary(cause: unknown): string {
-  if (!Array.isArray(cause)) return 'does not match the Flux event schema';
+/** The first three schema problems by path, never the values. */
+export function issuesSummary(cause: unknown, what = 'the Flux event schema'): string {
+  if (!Array.isArray(cause)) return `does not match ${what}`;
   return cause
     .slice(0, 3)
     .map((issue: { path?: PropertyKey[]; message?: string }) => {

@@ -40,6 +40,8 @@ export interface RequestSpec {
   multiValueHeaders?: Record<string, string[]>;
   method?: string;
   base64?: boolean;
+  /** The request path (default: each shape's fixture path). */
+  path?: string;
 }
 
 /**
@@ -74,9 +76,14 @@ export function functionUrlEvent(spec: RequestSpec): LambdaFunctionURLEvent {
   return {
     ...template,
     headers: { ...lower(template.headers as Record<string, string>), ...lower(spec.headers) },
+    ...(spec.path ? { rawPath: spec.path } : {}),
     requestContext: {
       ...template.requestContext,
-      http: { ...template.requestContext.http, method: spec.method ?? 'POST' },
+      http: {
+        ...template.requestContext.http,
+        method: spec.method ?? 'POST',
+        ...(spec.path ? { path: spec.path } : {}),
+      },
     },
     ...bodyField(spec),
   } as LambdaFunctionURLEvent;
@@ -89,9 +96,14 @@ export function httpApiEvent(spec: RequestSpec): APIGatewayProxyEventV2 {
   return {
     ...rest,
     headers: lower(spec.headers),
+    ...(spec.path ? { rawPath: spec.path } : {}),
     requestContext: {
       ...template.requestContext,
-      http: { ...template.requestContext.http, method: spec.method ?? 'POST' },
+      http: {
+        ...template.requestContext.http,
+        method: spec.method ?? 'POST',
+        ...(spec.path ? { path: spec.path } : {}),
+      },
     },
     ...bodyField(spec),
   } as APIGatewayProxyEventV2;
@@ -106,8 +118,8 @@ export function restEvent(spec: RequestSpec): APIGatewayProxyEvent {
   Object.assign(multiValueHeaders, spec.multiValueHeaders);
   const field = bodyField(spec);
   return {
-    resource: '/',
-    path: '/',
+    resource: spec.path ? '/{proxy+}' : '/',
+    path: spec.path ?? '/',
     httpMethod: spec.method ?? 'POST',
     headers,
     multiValueHeaders,

@@ -11,18 +11,21 @@ const LAMBDA_PAYLOAD_LIMIT = 6_291_456;
 
 /**
  * Reads the webhook's settings: `WEBHOOK_SECRET_ARN` (the HMAC token's secret),
- * `INCIDENT_QUEUE_URL`, `MAX_BODY_BYTES` (default 131072) and `CLUSTER_NAME` (for events without
- * `cluster` metadata).
+ * `INCIDENT_QUEUE_URL`, `MAX_BODY_BYTES` (default 131072), `CLUSTER_NAME` (for events without
+ * `cluster` metadata) and the optional `ALERTMANAGER_TOKEN_SECRET_ARN` (the `/alertmanager` route's
+ * bearer token; without it that route answers 404).
  *
  * @throws {ConfigError} naming the variable that is missing or wrong
  */
 export function readWebhookConfig(env: Environment): WebhookSettings {
   const clusterName = optionalEnv(env, 'CLUSTER_NAME');
+  const alertmanagerSecretArn = optionalEnv(env, 'ALERTMANAGER_TOKEN_SECRET_ARN');
   return {
     keys: { secretArn: requiredEnv(env, 'WEBHOOK_SECRET_ARN') },
     queue: { url: requiredEnv(env, 'INCIDENT_QUEUE_URL') },
     maxBodyBytes: readMaxBodyBytes(env),
     ...(clusterName ? { clusterName } : {}),
+    ...(alertmanagerSecretArn ? { alertmanagerToken: { secretArn: alertmanagerSecretArn } } : {}),
   };
 }
 

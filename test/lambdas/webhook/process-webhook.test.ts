@@ -38,6 +38,7 @@ describe('processWebhook at the body limit', () => {
       {
         shape: 'v2',
         method: 'POST',
+        path: '/',
         body: bytes,
         headers: new Map([
           ['content-type', ['application/json']],
