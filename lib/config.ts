@@ -81,6 +81,29 @@ function userInfoOf(url: string): string | undefined {
   return at < 0 ? undefined : authority.slice(0, at);
 }
 
+/** How the guard of one environment acts and whom it tells. */
+const guardSchema = z.object({
+  /** What the worker does with a failed rollout: commit a revert, open a revert pull request, or only alert. */
+  mode: z.enum(['revert', 'pull-request', 'alert-only']),
+  /** Decide and alert, but write nothing to git and ask nothing of Flux. */
+  dryRun: z.boolean(),
+  /** The only host the GitHub credentials are sent to (GitHub Enterprise Server: `https://<host>/api/v3`). */
+  githubApiUrl: httpsUrl,
+  /** Email addresses subscribed to the alert topic. */
+  alertEmails: z.array(z.email({ error: 'must be an email address' })),
+  /** Amazon Q Developer in chat applications: the Slack workspace and channel that receive alerts. */
+  chatbotSlack: z
+    .object({
+      workspaceId: z.string().regex(/^T[A-Z0-9]{6,}$/, 'must be a Slack workspace id such as T0123456789'),
+      channelId: z.string().regex(/^[CG][A-Z0-9]{6,}$/, 'must be a Slack channel id such as C0123456789'),
+    })
+    .optional(),
+  /** Run the slack-notifier (a bot token in a Secrets Manager secret; one thread per incident). */
+  slackNotifier: z.boolean(),
+  /** Also give the webhook a public Function URL, for a cluster outside AWS (HMAC still verified). */
+  publicWebhook: z.boolean(),
+});
+
 const nodeGroupSchema = z.object({
   name: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'must be a short lower-case name'),
   capacityType: z.enum(['ON_DEMAND', 'SPOT']),
@@ -140,11 +163,12 @@ const environmentSchema = z
     publicEndpointCidrs: z.array(cidr),
     /** Named override: lets public endpoint ranges go down to /8 (see {@link PUBLIC_ENDPOINT_LIMITS}). */
     publicEndpointAllowWideRanges: z.boolean(),
-    guardRoleArn: iamPrincipalArn.optional(),
     guardNamespaces: z.array(z.string().regex(/^[a-z0-9-]{1,63}$/, 'must be a namespace name')).min(1),
-    fluxguardWebhookUrl: httpsUrl.refine((url) => userInfoOf(url) === undefined, {
-      message: NO_URL_CREDENTIALS,
-    }),
+    /** Overrides the URL Flux posts events to (a custom domain in front of the guard); default: the guard's own URL. */
+    fluxguardWebhookUrl: httpsUrl
+      .refine((url) => userInfoOf(url) === undefined, { message: NO_URL_CREDENTIALS })
+      .optional(),
+    guard: guardSchema,
     owner: z.string().min(1),
   })
   .superRefine((env, ctx) => {
@@ -236,6 +260,8 @@ const platformSchema = z
 export type EnvironmentConfig = z.infer<typeof environmentSchema>;
 /** One validated region of an environment. */
 export type RegionConfig = z.infer<typeof regionSchema>;
+/** One environment's validated guard settings. */
+export type GuardConfig = z.infer<typeof guardSchema>;
 /** One validated managed node group. */
 export type NodeGroupConfig = z.infer<typeof nodeGroupSchema>;
 /** Every validated environment. */
@@ -249,7 +275,6 @@ export const PLACEHOLDER_CONTEXT: Readonly<Record<string, string>> = {
   owner: 'platform-team',
   gitRepositoryUrl: 'https://github.com/example-org/fluxguard',
   gitBranch: 'main',
-  fluxguardWebhookUrl: 'https://fluxguard-webhook.invalid/',
   stagingAccount: '111111111111',
   stagingDomain: 'staging.fluxguard.example.com',
   stagingHostedZoneId: 'Z0000000000000000STAG',
@@ -291,11 +316,12 @@ export function rawPlatformConfig(read: ContextReader): Record<string, unknown> 
       secretName: optionalText('gitSecretName'),
     },
     // The namespaces gitops/ runs workloads in (apps in sre-challenge; the HelmReleases the
-    // fluxguard Alert reports on in kube-system, monitoring, logging) plus flux-system.
+    // fluxguard Alert reports on in kube-system, monitoring, logging, external-secrets) plus
+    // flux-system.
     guardNamespaces: list(
-      read('guardNamespaces') ?? 'flux-system,sre-challenge,kube-system,monitoring,logging',
+      read('guardNamespaces') ?? 'flux-system,sre-challenge,kube-system,monitoring,logging,external-secrets',
     ),
-    fluxguardWebhookUrl: text('fluxguardWebhookUrl'),
+    fluxguardWebhookUrl: optionalText('fluxguardWebhookUrl'),
     owner: text('owner'),
   };
   const regions = (env: EnvironmentName) =>
@@ -313,8 +339,18 @@ export function rawPlatformConfig(read: ContextReader): Record<string, unknown> 
     adminPrincipalArns: list(text(`${env}AdminPrincipalArns`)),
     publicEndpointCidrs: list(read(`${env}PublicEndpointCidrs`) ?? ''),
     publicEndpointAllowWideRanges: flag(read(`${env}PublicEndpointAllowWideRanges`)),
-    // One role per environment: staging and production live in different accounts.
-    guardRoleArn: optionalText(`${env}GuardRoleArn`),
+    guard: {
+      mode: read(`${env}GuardMode`) ?? 'revert',
+      dryRun: flag(read(`${env}GuardDryRun`)),
+      githubApiUrl: read('githubApiUrl') ?? 'https://api.github.com',
+      alertEmails: list(read(`${env}AlertEmails`) ?? ''),
+      chatbotSlack:
+        read(`${env}SlackWorkspaceId`) === undefined && read(`${env}SlackChannelId`) === undefined
+          ? undefined
+          : { workspaceId: read(`${env}SlackWorkspaceId`), channelId: read(`${env}SlackChannelId`) },
+      slackNotifier: flag(read(`${env}SlackNotifier`)),
+      publicWebhook: flag(read(`${env}PublicWebhook`)),
+    },
     ...shared,
   });
   return {

@@ -4,6 +4,7 @@ import { LogRetentionAspect } from './constructs/log-retention-aspect.js';
 import { ClusterStack } from './stacks/cluster-stack.js';
 import { DnsStack } from './stacks/dns-stack.js';
 import { FluxStack } from './stacks/flux-stack.js';
+import { GuardStack } from './stacks/guard-stack.js';
 import { NetworkStack } from './stacks/network-stack.js';
 import { StorageStack } from './stacks/storage-stack.js';
 import { type DeploymentTarget, stackName, tagsOf } from './target.js';
@@ -15,13 +16,14 @@ export interface RegionalStageProps extends StageProps {
 
 /**
  * Everything one environment runs in one region, deployed with `cdk deploy '<stage>/*'`:
- * network, storage, DNS/TLS, the cluster, and the Flux bootstrap.
+ * network, storage, DNS/TLS, the cluster, the guard, and the Flux bootstrap.
  */
 export class RegionalStage extends Stage {
   readonly network: NetworkStack;
   readonly storage: StorageStack;
   readonly dns: DnsStack;
   readonly cluster: ClusterStack;
+  readonly guard: GuardStack;
   readonly flux: FluxStack;
 
   constructor(scope: Construct, id: string, props: RegionalStageProps) {
@@ -46,11 +48,17 @@ export class RegionalStage extends Stage {
       ...common('cluster', 'EKS cluster, node groups, add-ons, Pod Identity'),
       vpc: this.network.vpc,
     });
+    this.guard = new GuardStack(this, 'Guard', {
+      ...common('guard', 'fluxguard webhook, queues, worker, state, alerts'),
+      vpc: this.network.vpc,
+      cluster: this.cluster.cluster,
+    });
     this.flux = new FluxStack(this, 'Flux', {
       ...common('flux', 'Flux bootstrap and cluster-config'),
       cluster: this.cluster.cluster,
       vpc: this.network.vpc,
       certificateArn: this.dns.certificate.certificateArn,
+      webhookUrl: this.guard.webhookUrl,
     });
 
     for (const [key, value] of Object.entries(tags)) Tags.of(this).add(key, value);

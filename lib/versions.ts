@@ -35,3 +35,10 @@ export const FLUX_CHART = {
 
 /** The upstream AWS Load Balancer Controller IAM policy vendored in `lib/policies/`. */
 export const ALB_CONTROLLER_POLICY_VERSION = 'v3.2.2';
+
+/**
+ * The `amazon-cloudwatch-observability` EKS add-on (Container Insights) the guard stack installs
+ * for the sample app's health alarm; 6.2.0 is the first with OTel Container Insights. Check with
+ * `aws eks describe-addon-versions --kubernetes-version 1.36 --addon-name amazon-cloudwatch-observability`.
+ */
+export const CLOUDWATCH_OBSERVABILITY_ADDON_VERSION = 'v6.2.0-eksbuild.1';

@@ -9,11 +9,8 @@ import {
   SubnetType,
 } from 'aws-cdk-lib/aws-ec2';
 import {
-  AccessPolicy,
-  AccessScopeType,
   Addon,
   CapacityType,
-  CfnAccessEntry,
   type CfnAddon,
   CfnPodIdentityAssociation,
   Cluster,
@@ -59,9 +56,6 @@ export const POD_IDENTITY_SERVICE_ACCOUNTS = {
   fluentBit: { namespace: 'logging', serviceAccount: 'fluent-bit' },
   ebsCsi: { namespace: 'kube-system', serviceAccount: 'ebs-csi-controller-sa' },
 } as const;
-
-/** Kubernetes group the guard's access entry maps to; the gitops tree binds a read-only role to it. */
-export const GUARD_KUBERNETES_GROUP = 'fluxguard-guard';
 
 /** The five EKS control-plane log types. */
 export const ALL_CONTROL_PLANE_LOG_TYPES = [
@@ -288,27 +282,10 @@ export class ClusterStack extends Stack {
     });
   }
 
-  /** Cluster-admin entries for the configured admins; a read-only entry for the guard if set. */
+  /** Cluster-admin entries for the configured admins; the guard's entry lives with its role in the guard stack. */
   private addAccessEntries(): void {
-    const { environment } = this.target;
-    for (const [index, principal] of environment.adminPrincipalArns.entries()) {
+    for (const [index, principal] of this.target.environment.adminPrincipalArns.entries()) {
       this.cluster.grantClusterAdmin(`Admin${index}`, principal);
-    }
-    if (environment.guardRoleArn) {
-      new CfnAccessEntry(this, 'GuardAccess', {
-        clusterName: this.cluster.clusterName,
-        principalArn: environment.guardRoleArn,
-        kubernetesGroups: [GUARD_KUBERNETES_GROUP],
-        accessPolicies: [
-          {
-            policyArn: AccessPolicy.fromAccessPolicyName('AmazonEKSViewPolicy', {
-              accessScopeType: AccessScopeType.NAMESPACE,
-              namespaces: environment.guardNamespaces,
-            }).policy,
-            accessScope: { type: AccessScopeType.NAMESPACE, namespaces: environment.guardNamespaces },
-          },
-        ],
-      });
     }
   }
 

@@ -12,6 +12,8 @@ export interface FluxStackProps extends StackProps {
   readonly vpc: IVpc;
   /** ARN of the regional certificate, for the gitops tree's ingresses. */
   readonly certificateArn: string;
+  /** The URL the fluxguard Provider posts Flux events to (the guard stack's webhook). */
+  readonly webhookUrl: string;
 }
 
 /** Namespace Flux runs in and where the sync objects and the cluster-config ConfigMap live. */
@@ -78,7 +80,7 @@ export class FluxStack extends Stack {
       domain: environment.domain,
       certificate_arn: props.certificateArn,
       log_group_name: containerLogGroupName(target),
-      fluxguard_webhook_url: environment.fluxguardWebhookUrl,
+      fluxguard_webhook_url: props.webhookUrl,
     };
     const clusterConfig = new KubernetesManifest(this, 'ClusterConfig', {
       cluster,

@@ -46,7 +46,9 @@ describe('the CDK app', () => {
       const stageAssembly = assembly.getNestedAssembly(`assembly-${stageName}`);
       const names = stageAssembly.stacks.map((stack) => stack.stackName).sort();
       expect(names).toEqual(
-        ['cluster', 'dns', 'flux', 'network', 'storage'].map((part) => `fluxguard-${stageName}-${part}`),
+        ['cluster', 'dns', 'flux', 'guard', 'network', 'storage'].map(
+          (part) => `fluxguard-${stageName}-${part}`,
+        ),
       );
       for (const stack of stageAssembly.stacks) {
         expect(Object.keys(stack.template.Resources ?? {}).length).toBeGreaterThan(0);

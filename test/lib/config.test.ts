@@ -100,27 +100,63 @@ describe('the platform configuration', () => {
     // Act
     const config = loadPlatformConfig(() => undefined);
 
-    // Assess: sre-challenge holds the apps; kube-system, monitoring and logging hold the
-    // HelmReleases the fluxguard Alert reports on; flux-system holds the Flux objects.
+    // Assess: sre-challenge holds the apps; kube-system, monitoring, logging and external-secrets
+    // hold the HelmReleases the fluxguard Alert reports on; flux-system holds the Flux objects.
     for (const env of config.environments) {
       expect([...env.guardNamespaces].sort()).toEqual(
-        ['flux-system', 'kube-system', 'logging', 'monitoring', 'sre-challenge'].sort(),
+        ['external-secrets', 'flux-system', 'kube-system', 'logging', 'monitoring', 'sre-challenge'].sort(),
       );
     }
   });
 
-  it('gives each environment its own guard role, so one role never reaches both clusters', () => {
+  it('reads the guard settings per environment from context, with safe defaults', () => {
     // Prepare
-    const role = 'arn:aws:iam::222222222222:role/fluxguard-incident-worker';
+    const context: Record<string, string> = {
+      productionGuardMode: 'pull-request',
+      productionGuardDryRun: 'true',
+      productionAlertEmails: 'oncall@example.com, sre@example.com',
+      productionSlackWorkspaceId: 'T0123456789',
+      productionSlackChannelId: 'C0123456789',
+      productionSlackNotifier: 'true',
+      productionPublicWebhook: 'true',
+      githubApiUrl: 'https://github.example.com/api/v3',
+    };
 
     // Act
-    const [staging, production] = loadPlatformConfig((key) =>
-      key === 'productionGuardRoleArn' ? role : undefined,
-    ).environments;
+    const [staging, production] = loadPlatformConfig((key) => context[key]).environments;
 
     // Assess
-    expect(production?.guardRoleArn).toBe(role);
-    expect(staging?.guardRoleArn).toBeUndefined();
+    expect(staging?.guard).toEqual({
+      mode: 'revert',
+      dryRun: false,
+      githubApiUrl: 'https://github.example.com/api/v3',
+      alertEmails: [],
+      slackNotifier: false,
+      publicWebhook: false,
+    });
+    expect(production?.guard).toEqual({
+      mode: 'pull-request',
+      dryRun: true,
+      githubApiUrl: 'https://github.example.com/api/v3',
+      alertEmails: ['oncall@example.com', 'sre@example.com'],
+      chatbotSlack: { workspaceId: 'T0123456789', channelId: 'C0123456789' },
+      slackNotifier: true,
+      publicWebhook: true,
+    });
+    expect(staging?.fluxguardWebhookUrl).toBeUndefined();
+  });
+
+  it('names the guard field that is wrong', () => {
+    const cases: Array<[Record<string, string>, string]> = [
+      [{ stagingGuardMode: 'yolo' }, 'environments.staging.guard.mode'],
+      [{ productionAlertEmails: 'not-an-email' }, 'environments.production.guard.alertEmails.0'],
+      [{ stagingSlackWorkspaceId: 'T0123456789' }, 'environments.staging.guard.chatbotSlack.channelId'],
+      [{ githubApiUrl: 'http://github.example.com' }, 'environments.staging.guard.githubApiUrl'],
+    ];
+    for (const [context, field] of cases) {
+      const error = configErrorOf(() => loadPlatformConfig((key) => context[key]));
+      expect(error.field, JSON.stringify(context)).toBe(field);
+    }
   });
 
   it('names the field when an account id is malformed', () => {

@@ -3,19 +3,125 @@
  * synthesizes its stage once and registers these tests against it.
  */
 import { Match } from 'aws-cdk-lib/assertions';
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EnvironmentConfig, RegionConfig } from '../../lib/config.js';
+import { GUARD_KUBERNETES_GROUP } from '../../lib/constructs/guard-cluster-access.js';
 import { albControllerPolicyJson } from '../../lib/policies/alb-controller.js';
-import { GUARD_KUBERNETES_GROUP, POD_IDENTITY_SERVICE_ACCOUNTS } from '../../lib/stacks/cluster-stack.js';
+import { POD_IDENTITY_SERVICE_ACCOUNTS } from '../../lib/stacks/cluster-stack.js';
 import { CLUSTER_CONFIG_NAME, FLUX_NAMESPACE, FLUX_SYNC_NAME } from '../../lib/stacks/flux-stack.js';
 import { EKS_ADDON_VERSIONS, FLUX_CHART } from '../../lib/versions.js';
+import { itBehavesLikeAGuardStack } from './guard-stage.js';
 import { inlineStatementsOf, resourcesOf, type SynthesizedStage } from './synth.js';
 
 /**
- * Registers the tests every stage must pass. `synthesized` returns the stage the test file
- * synthesized once in `beforeAll`.
+ * Registers the tests every stage must pass, one group per stack plus the platform rules that
+ * hold for every stack of the stage. `synthesized` returns the stage the test file synthesized
+ * once in `beforeAll`.
  */
 export function itBehavesLikeARegionalStage(synthesized: () => SynthesizedStage): void {
+  describe('platform rules, over every stack', () => itFollowsThePlatformRules(synthesized));
+  describe('network stack', () => itBehavesLikeANetworkStack(synthesized));
+  describe('storage stack', () => itBehavesLikeAStorageStack(synthesized));
+  describe('dns stack', () => itBehavesLikeADnsStack(synthesized));
+  describe('cluster stack', () => itBehavesLikeAClusterStack(synthesized));
+  describe('guard stack', () => itBehavesLikeAGuardStack(synthesized));
+  describe('flux stack', () => itBehavesLikeAFluxStack(synthesized));
+}
+
+/** Rules every stack of a stage follows, whichever stacks the stage holds. */
+export function itFollowsThePlatformRules(synthesized: () => SynthesizedStage): void {
+  const environment = (): EnvironmentConfig => synthesized().target.environment;
+  const region = (): RegionConfig => synthesized().target.region;
+  const stacks = () => synthesized().stacks;
+
+  it('has the five platform stacks and the guard, each named after its environment and region', () => {
+    const names = stacks().map(({ stack }) => stack.stackName);
+    expect(names.sort()).toEqual(
+      ['network', 'storage', 'dns', 'cluster', 'guard', 'flux']
+        .map((part) => `fluxguard-${environment().name}-${region().region}-${part}`)
+        .sort(),
+    );
+  });
+
+  it('protects every stack from termination exactly when the environment protects deletion', () => {
+    for (const { stack } of stacks()) {
+      expect(stack.terminationProtection, stack.stackName).toBe(environment().deletionProtection);
+    }
+  });
+
+  it('keeps every log group of every stack for the environment retention, encrypted with a KMS key', () => {
+    const logGroups = stacks().flatMap(({ stack, template }) =>
+      resourcesOf(template, 'AWS::Logs::LogGroup').map((logGroup) => ({ stack: stack.stackName, logGroup })),
+    );
+    expect(logGroups.length).toBeGreaterThan(5);
+    for (const { stack, logGroup } of logGroups) {
+      const label = `${stack} ${JSON.stringify(logGroup.Properties.LogGroupName)}`;
+      expect(logGroup.Properties.RetentionInDays, label).toBe(environment().logRetentionDays);
+      // The one exception: aws-eks-v2 creates its kubectl provider's log groups itself and takes no
+      // key for it; it holds kubectl and helm output, encrypted with CloudWatch Logs' own key.
+      if (label.includes('ClusterKubectlProvider')) continue;
+      expect(logGroup.Properties.KmsKeyId, label).toBeDefined();
+    }
+  });
+
+  it('rotates every KMS key and encrypts every queue, topic and table with one', () => {
+    for (const { stack, template } of stacks()) {
+      for (const key of resourcesOf(template, 'AWS::KMS::Key')) {
+        expect(key.Properties.EnableKeyRotation, stack.stackName).toBe(true);
+      }
+      for (const queue of resourcesOf(template, 'AWS::SQS::Queue')) {
+        expect(queue.Properties.KmsMasterKeyId, stack.stackName).toBeDefined();
+      }
+      for (const topic of resourcesOf(template, 'AWS::SNS::Topic')) {
+        expect(topic.Properties.KmsMasterKeyId, stack.stackName).toBeDefined();
+      }
+      for (const table of resourcesOf(template, 'AWS::DynamoDB::GlobalTable')) {
+        expect(JSON.stringify(table.Properties.SSESpecification), stack.stackName).toContain('KMS');
+      }
+    }
+  });
+
+  it('retains data, keys and logs in production and deletes them with the stack in staging', () => {
+    const expected = environment().removalPolicy === 'retain' ? 'Retain' : 'Delete';
+    const types = [
+      'AWS::KMS::Key',
+      'AWS::Logs::LogGroup',
+      'AWS::S3::Bucket',
+      'AWS::DynamoDB::GlobalTable',
+      'AWS::SQS::Queue',
+      'AWS::SecretsManager::Secret',
+    ];
+    for (const { stack, template } of stacks()) {
+      for (const type of types) {
+        for (const [logicalId, resource] of Object.entries(template.findResources(type))) {
+          expect(resource.DeletionPolicy, `${stack.stackName} ${logicalId}`).toBe(expected);
+        }
+      }
+    }
+  });
+
+  it('tags the KMS keys of every stack with project, environment, region and owner', () => {
+    const expected = {
+      project: 'fluxguard',
+      environment: environment().name,
+      region: region().region,
+      owner: environment().owner,
+    };
+    for (const { stack, template } of stacks()) {
+      for (const key of resourcesOf(template, 'AWS::KMS::Key')) {
+        for (const [tag, value] of Object.entries(expected))
+          expect(tagValue(key.Properties, tag), `${stack.stackName} ${tag}`).toBe(value);
+      }
+    }
+  });
+
+  it('passes cdk-nag AwsSolutions with every remaining finding acknowledged', () => {
+    expect(synthesized().unacknowledgedNagFindings).toEqual([]);
+  });
+}
+
+/** The VPC, its subnets, flow logs and gateway endpoints. */
+export function itBehavesLikeANetworkStack(synthesized: () => SynthesizedStage): void {
   const environment = (): EnvironmentConfig => synthesized().target.environment;
   const region = (): RegionConfig => synthesized().target.region;
   it('builds a VPC over three AZs with public, private and isolated database subnets', () => {
@@ -80,7 +186,68 @@ export function itBehavesLikeARegionalStage(synthesized: () => SynthesizedStage)
     expect(services.some((service) => service.includes('.s3'))).toBe(true);
     expect(services.some((service) => service.includes('.dynamodb'))).toBe(true);
   });
+}
 
+/** The artifact, configuration and access-log buckets. */
+export function itBehavesLikeAStorageStack(synthesized: () => SynthesizedStage): void {
+  it('keeps artifacts and configuration in KMS-encrypted, versioned, TLS-only buckets that log access', () => {
+    // Prepare
+    const { storage } = synthesized();
+    const buckets = storage.findResources('AWS::S3::Bucket');
+    const logBucketId = Object.entries(buckets).find(([, bucket]) =>
+      JSON.stringify(bucket.Properties.BucketEncryption).includes('AES256'),
+    )?.[0];
+    const dataBuckets = Object.values(buckets).filter((bucket) =>
+      JSON.stringify(bucket.Properties.BucketEncryption).includes('aws:kms'),
+    );
+
+    // Assess
+    expect(logBucketId).toBeDefined();
+    expect(dataBuckets).toHaveLength(2);
+    for (const bucket of dataBuckets) {
+      expect(bucket.Properties).toMatchObject({
+        VersioningConfiguration: { Status: 'Enabled' },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        LoggingConfiguration: { DestinationBucketName: { Ref: logBucketId } },
+      });
+      const rule = bucket.Properties.LifecycleConfiguration.Rules[0];
+      expect(rule.Transitions?.length).toBeGreaterThan(0);
+      expect(rule.NoncurrentVersionExpiration?.NoncurrentDays).toBeGreaterThan(0);
+    }
+    const policies = resourcesOf(storage, 'AWS::S3::BucketPolicy');
+    expect(policies).toHaveLength(3);
+    for (const policy of policies) {
+      expect(JSON.stringify(policy.Properties.PolicyDocument)).toContain('"aws:SecureTransport":"false"');
+    }
+  });
+}
+
+/** The regional certificate. */
+export function itBehavesLikeADnsStack(synthesized: () => SynthesizedStage): void {
+  const environment = (): EnvironmentConfig => synthesized().target.environment;
+  const region = (): RegionConfig => synthesized().target.region;
+  it('issues a DNS-validated certificate for <region>.<domain> and its wildcard from the imported zone', () => {
+    const host = `${region().region}.${environment().domain}`;
+    synthesized().dns.hasResourceProperties('AWS::CertificateManager::Certificate', {
+      DomainName: host,
+      SubjectAlternativeNames: [`*.${host}`],
+      ValidationMethod: 'DNS',
+      DomainValidationOptions: Match.arrayWith([
+        { DomainName: host, HostedZoneId: environment().hostedZone.id },
+      ]),
+    });
+  });
+}
+
+/** The EKS cluster, node groups, add-ons, Pod Identity roles and access entries. */
+export function itBehavesLikeAClusterStack(synthesized: () => SynthesizedStage): void {
+  const environment = (): EnvironmentConfig => synthesized().target.environment;
+  const region = (): RegionConfig => synthesized().target.region;
   it('runs an EKS 1.36 cluster with a private endpoint, all five log types and KMS-encrypted secrets', () => {
     // Prepare
     const { cluster } = synthesized();
@@ -263,22 +430,49 @@ export function itBehavesLikeARegionalStage(synthesized: () => SynthesizedStage)
     expect(resources).not.toContain('"*"');
   });
 
-  it('grants cluster admin through an access entry per configured admin principal', () => {
+  it('grants cluster admin through an access entry per configured admin principal, and nothing to the guard', () => {
     // Prepare
     const entries = resourcesOf(synthesized().cluster, 'AWS::EKS::AccessEntry');
 
-    // Assess
+    // Assess: the guard's entry lives with its role in the guard stack.
     for (const principal of environment().adminPrincipalArns) {
       const entry = entries.find((e) => e.Properties.PrincipalArn === principal);
       expect(JSON.stringify(entry?.Properties.AccessPolicies)).toContain('AmazonEKSClusterAdminPolicy');
     }
-    expect(
-      entries.some((e) =>
-        JSON.stringify(e.Properties.KubernetesGroups ?? []).includes(GUARD_KUBERNETES_GROUP),
-      ),
-    ).toBe(environment().guardRoleArn !== undefined);
+    expect(entries.some((e) => JSON.stringify(e.Properties).includes(GUARD_KUBERNETES_GROUP))).toBe(false);
   });
 
+  it('tags every taggable resource with project, environment, region and owner', () => {
+    // Prepare
+    const { network, cluster, storage } = synthesized();
+    const expected = {
+      project: 'fluxguard',
+      environment: environment().name,
+      region: region().region,
+      owner: environment().owner,
+    };
+
+    // Assess
+    for (const [template, type] of [
+      [network, 'AWS::EC2::VPC'],
+      [storage, 'AWS::S3::Bucket'],
+      [cluster, 'AWS::KMS::Key'],
+    ] as const) {
+      for (const resource of resourcesOf(template, type)) {
+        for (const [key, value] of Object.entries(expected))
+          expect(tagValue(resource.Properties, key)).toBe(value);
+      }
+    }
+    cluster.hasResourceProperties('AWS::EKS::Cluster', {
+      Tags: Match.arrayWith([{ Key: 'environment', Value: environment().name }]),
+    });
+  });
+}
+
+/** The Flux install, its sync objects and cluster-config. */
+export function itBehavesLikeAFluxStack(synthesized: () => SynthesizedStage): void {
+  const environment = (): EnvironmentConfig => synthesized().target.environment;
+  const region = (): RegionConfig => synthesized().target.region;
   it('installs Flux once from the pinned chart with the CancelHealthCheckOnNewRevision feature gate', () => {
     // Prepare
     const charts = resourcesOf(synthesized().flux, 'Custom::AWSCDK-EKS-HelmChart');
@@ -339,101 +533,19 @@ export function itBehavesLikeARegionalStage(synthesized: () => SynthesizedStage)
         'vpc_id',
       ].sort(),
     );
+    // The guard stack's private API, through its VPC endpoint's own host name.
+    expect(data.fluxguard_webhook_url).toMatch(
+      new RegExp(
+        `^https://TOKEN-TOKEN\\.execute-api\\.${region().region}\\.(TOKEN|amazonaws\\.com)/v1/flux$`,
+      ),
+    );
     expect(data).toMatchObject({
       aws_region: region().region,
       vpc_cidr: region().vpcCidr,
       environment: environment().name,
       domain: environment().domain,
       log_group_name: `/aws/eks/fluxguard-${environment().name}-${region().region}/containers`,
-      fluxguard_webhook_url: environment().fluxguardWebhookUrl,
     });
-  });
-
-  it('issues a DNS-validated certificate for <region>.<domain> and its wildcard from the imported zone', () => {
-    const host = `${region().region}.${environment().domain}`;
-    synthesized().dns.hasResourceProperties('AWS::CertificateManager::Certificate', {
-      DomainName: host,
-      SubjectAlternativeNames: [`*.${host}`],
-      ValidationMethod: 'DNS',
-      DomainValidationOptions: Match.arrayWith([
-        { DomainName: host, HostedZoneId: environment().hostedZone.id },
-      ]),
-    });
-  });
-
-  it('keeps artifacts and configuration in KMS-encrypted, versioned, TLS-only buckets that log access', () => {
-    // Prepare
-    const { storage } = synthesized();
-    const buckets = storage.findResources('AWS::S3::Bucket');
-    const logBucketId = Object.entries(buckets).find(([, bucket]) =>
-      JSON.stringify(bucket.Properties.BucketEncryption).includes('AES256'),
-    )?.[0];
-    const dataBuckets = Object.values(buckets).filter((bucket) =>
-      JSON.stringify(bucket.Properties.BucketEncryption).includes('aws:kms'),
-    );
-
-    // Assess
-    expect(logBucketId).toBeDefined();
-    expect(dataBuckets).toHaveLength(2);
-    for (const bucket of dataBuckets) {
-      expect(bucket.Properties).toMatchObject({
-        VersioningConfiguration: { Status: 'Enabled' },
-        PublicAccessBlockConfiguration: {
-          BlockPublicAcls: true,
-          BlockPublicPolicy: true,
-          IgnorePublicAcls: true,
-          RestrictPublicBuckets: true,
-        },
-        LoggingConfiguration: { DestinationBucketName: { Ref: logBucketId } },
-      });
-      const rule = bucket.Properties.LifecycleConfiguration.Rules[0];
-      expect(rule.Transitions?.length).toBeGreaterThan(0);
-      expect(rule.NoncurrentVersionExpiration?.NoncurrentDays).toBeGreaterThan(0);
-    }
-    const policies = resourcesOf(storage, 'AWS::S3::BucketPolicy');
-    expect(policies).toHaveLength(3);
-    for (const policy of policies) {
-      expect(JSON.stringify(policy.Properties.PolicyDocument)).toContain('"aws:SecureTransport":"false"');
-    }
-  });
-
-  it('tags every taggable resource with project, environment, region and owner', () => {
-    // Prepare
-    const { network, cluster, storage } = synthesized();
-    const expected = {
-      project: 'fluxguard',
-      environment: environment().name,
-      region: region().region,
-      owner: environment().owner,
-    };
-
-    // Assess
-    for (const [template, type] of [
-      [network, 'AWS::EC2::VPC'],
-      [storage, 'AWS::S3::Bucket'],
-      [cluster, 'AWS::KMS::Key'],
-    ] as const) {
-      for (const resource of resourcesOf(template, type)) {
-        for (const [key, value] of Object.entries(expected))
-          expect(tagValue(resource.Properties, key)).toBe(value);
-      }
-    }
-    cluster.hasResourceProperties('AWS::EKS::Cluster', {
-      Tags: Match.arrayWith([{ Key: 'environment', Value: environment().name }]),
-    });
-  });
-
-  it('names every stack after its environment and region', () => {
-    const { stage } = synthesized();
-    for (const stack of [stage.network, stage.storage, stage.dns, stage.cluster, stage.flux]) {
-      expect(stack.stackName).toMatch(
-        new RegExp(`^fluxguard-${environment().name}-${region().region}-[a-z]+$`),
-      );
-    }
-  });
-
-  it('passes cdk-nag AwsSolutions with every remaining finding acknowledged', () => {
-    expect(synthesized().unacknowledgedNagFindings).toEqual([]);
   });
 }
 

@@ -3,16 +3,18 @@
  * optional context overrides, and synthesizes it once.
  */
 import { readFileSync } from 'node:fs';
-import { App } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { type EnvironmentName, loadPlatformConfig, type RegionName } from '../../lib/config.js';
+import { INLINE_GUARD_CODE_CONTEXT } from '../../lib/constructs/guard-function.js';
 import { RegionalStage } from '../../lib/regional-stage.js';
 import { type DeploymentTarget, stageName } from '../../lib/target.js';
 
 /**
  * An App with the context of `cdk.json` (feature flags and defaults) plus `extra`, so tests
- * synthesize what `cdk synth` synthesizes.
+ * synthesize what `cdk synth` synthesizes; the guard functions get placeholder code unless
+ * `extra` says otherwise (bundling is tested on its own).
  */
 export function appWithProjectContext(extra: Record<string, unknown> = {}): App {
   const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
@@ -21,7 +23,9 @@ export function appWithProjectContext(extra: Record<string, unknown> = {}): App 
   const cdkContext = JSON.parse(
     readFileSync(new URL('../../cdk.context.json', import.meta.url), 'utf8'),
   ) as Record<string, unknown>;
-  return new App({ context: { ...cdkJson.context, ...cdkContext, ...extra } });
+  return new App({
+    context: { ...cdkJson.context, ...cdkContext, [INLINE_GUARD_CODE_CONTEXT]: true, ...extra },
+  });
 }
 
 /** Templates of every stack in one synthesized stage. */
@@ -33,7 +37,10 @@ export interface SynthesizedStage {
   readonly storage: Template;
   readonly dns: Template;
   readonly cluster: Template;
+  readonly guard: Template;
   readonly flux: Template;
+  /** Every stack of the stage, whatever it is, with its template: platform rules run over these. */
+  readonly stacks: ReadonlyArray<{ readonly stack: Stack; readonly template: Template }>;
   /** Rule ids cdk-nag AwsSolutions reports and nobody acknowledged. */
   readonly unacknowledgedNagFindings: string[];
 }
@@ -56,8 +63,12 @@ export function synthesizeStage(
     storage: Template.fromStack(stage.storage),
     dns: Template.fromStack(stage.dns),
     cluster: Template.fromStack(stage.cluster),
+    guard: Template.fromStack(stage.guard),
     flux: Template.fromStack(stage.flux),
   };
+  const stacks = stage.node.children
+    .filter((child): child is Stack => Stack.isStack(child))
+    .map((stack) => ({ stack, template: Template.fromStack(stack) }));
   const report = new AwsSolutionsChecks().validateScope(stage);
   const unacknowledgedNagFindings = report.violations
     .filter((violation) => violation.severity === 'error')
@@ -65,7 +76,7 @@ export function synthesizeStage(
       (violation) =>
         `${violation.ruleName} at ${violation.violatingResources.map((r) => r.constructPath).join(', ')}`,
     );
-  return { stage, target, ...templates, unacknowledgedNagFindings };
+  return { stage, target, ...templates, stacks, unacknowledgedNagFindings };
 }
 
 /** Resources of `type` in `template`, as plain objects. */
