@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { alertPreviewCommand } from './alert-preview.js';
 import { revertCommand } from './revert.js';
 import { tokenCommand } from './token.js';
 import { validateCommand } from './validate.js';
@@ -14,4 +15,5 @@ export const commands: readonly Command[] = [
   revertCommand,
   tokenCommand,
   validateCommand,
+  alertPreviewCommand,
 ];
