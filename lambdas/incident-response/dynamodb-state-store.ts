@@ -10,7 +10,7 @@
  * | incident | `OBJECT#…` | `INCIDENT#<incidentId>` | 90 days |
  * | object lease (follow-ups) | `OBJECT#…` | `LEASE` | the lease's end |
  * | revert ledger | `LEDGER#<owner>/<repo>` | `<reverted sha>#<cluster>/<Kind>/<ns>/<name>` | 90 days |
- * | breaker count (one per automatic revert) | `BREAKER#<cluster>` | `REVERT#<ISO time>#<object>` | 2 days |
+ * | breaker count (one per automatically reverted incident) | `BREAKER#<cluster>` | `REVERT#<object>#<incidentId>` | 2 days |
  * | decision log | `DECISIONS#<object>` | `<ISO time>#<message id>` | 30 days |
  * | Powertools idempotency | `IDEMPOTENCY#<function>` | the record's hash | Powertools' |
  * | Slack thread (slack-notifier) | `INCIDENT#<incidentId>` | `SLACK#<channelId>` | the notifier's |
@@ -143,24 +143,26 @@ export class DynamoDbStateStore implements StateStore {
     ref: ObjectRef,
     since: { object: Date; cluster: Date },
   ): Promise<{ object: number; cluster: number }> {
-    const from = new Date(Math.min(since.object.getTime(), since.cluster.getTime()));
-    const page = await this.#send('count reverts', () =>
-      this.#doc.send(
-        new QueryCommand({
-          TableName: this.#table,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: {
-            ':pk': `BREAKER#${ref.cluster}`,
-            ':from': `REVERT#${from.toISOString()}`,
-            ':to': 'REVERT#~',
-          },
-        }),
-      ),
-    );
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.#send('count reverts', () =>
+        this.#doc.send(
+          new QueryCommand({
+            TableName: this.#table,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': `BREAKER#${ref.cluster}` },
+            ExclusiveStartKey: start,
+          }),
+        ),
+      );
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
     const key = objectKey(ref);
     let object = 0;
     let cluster = 0;
-    for (const item of page.Items ?? []) {
+    for (const item of items) {
       const at = new Date(String(item.at));
       if (at >= since.cluster) cluster += 1;
       if (item.object === key && at >= since.object) object += 1;
@@ -230,17 +232,31 @@ export class DynamoDbStateStore implements StateStore {
   }
 
   async recordRevert(ref: ObjectRef, at: Date, incidentId: string): Promise<void> {
-    await this.#put(
-      {
-        pk: `BREAKER#${ref.cluster}`,
-        sk: `REVERT#${at.toISOString()}#${objectKey(ref)}`,
-        object: objectKey(ref),
-        at: at.toISOString(),
-        incidentId,
-        expiresAt: epoch(at, 2 * DAY),
-      },
-      'breaker count',
-    );
+    try {
+      await this.#doc.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: {
+            pk: `BREAKER#${ref.cluster}`,
+            sk: `REVERT#${objectKey(ref)}#${incidentId}`,
+            object: objectKey(ref),
+            at: at.toISOString(),
+            incidentId,
+            expiresAt: epoch(at, 2 * DAY),
+          },
+          // One count per incident, whatever the retries: the first time stays.
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return;
+      throw new StateStoreError(
+        `state table ${this.#table}: breaker count failed: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
+    }
   }
 
   async putIncident(incident: IncidentRecord): Promise<void> {

@@ -20,7 +20,7 @@ import { type AlertContext, buildAlert } from './build-alert.js';
 import type { ClusterGateway, LiveObject, ReconcileRef, RevertTarget } from './cluster-gateway.js';
 import { decide } from './decide.js';
 import type { Decision, DecisionFacts, TriggerKind, VerdictFacts } from './decision.js';
-import { ObjectBusyError } from './errors.js';
+import { InjectedCrash, ObjectBusyError } from './errors.js';
 import type { FollowUpScheduler } from './follow-up-scheduler.js';
 import type { GitFacts, GitGateway } from './git-gateway.js';
 import { firstBlocking, PRE_VALIDATION_GUARDS } from './guards.js';
@@ -459,7 +459,7 @@ export async function processIncident(
           if (result.openBreaker)
             await deps.state.openBreaker(object, result.revert?.reason ?? 'refused', at);
         } catch (error) {
-          if (error instanceof ObjectBusyError) throw error;
+          if (error instanceof ObjectBusyError || error instanceof InjectedCrash) throw error;
           failure = error;
           kind = 'failed';
           alertState = 'failing';
@@ -680,10 +680,11 @@ export async function processIncident(
         };
         await deps.state.completeRevert(done);
         await checkpoint('ledger-done');
-        if (status === 'pushed' && result.outcome === 'reverted') {
-          await deps.state.recordRevert(object, now(), id);
-          await checkpoint('counted');
-        }
+      }
+      if (done.status === 'pushed') {
+        // Idempotent per incident: a retry after a crash anywhere counts the revert exactly once.
+        await deps.state.recordRevert(object, now(), id);
+        await checkpoint('counted');
       }
       if (done.status === 'refused') {
         current.state = 'failed';

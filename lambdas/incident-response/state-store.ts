@@ -59,7 +59,7 @@ export interface StateStore {
   beginRevert(entry: LedgerEntry, leaseUntil: Date, now: Date): Promise<BeginRevert>;
   /** Completes a pending ledger entry: `pushed(commit)` or `pull-request(url)`. */
   completeRevert(entry: LedgerEntry): Promise<void>;
-  /** Counts one automatic revert for the breaker (object and cluster windows). */
+  /** Counts an incident's automatic revert for the breaker; once per incident, however often it is called. */
   recordRevert(ref: ObjectRef, at: Date, incidentId: string): Promise<void>;
   putIncident(incident: IncidentRecord): Promise<void>;
   putKnownGood(ref: ObjectRef, good: LastKnownGood): Promise<void>;

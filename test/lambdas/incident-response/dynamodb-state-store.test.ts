@@ -58,10 +58,11 @@ describe('DynamoDbStateStore against dynalite (real conditional writes)', () => 
     expect(other.kind).toBe('started');
   });
 
-  it('counts reverts per object and per cluster, each in its own window', async () => {
+  it('counts reverted incidents per object and per cluster, each in its own window, once per incident', async () => {
     const s = await store();
     await s.recordRevert(ref, at(0), 'inc-1');
     await s.recordRevert(ref, at(200), 'inc-2');
+    await s.recordRevert(ref, at(300), 'inc-2');
     await s.recordRevert({ ...ref, name: 'other' }, at(330), 'inc-3');
     const counts = await s.countReverts(ref, { object: at(360 - 6 * 60), cluster: at(360 - 60) });
     expect(counts).toEqual({ object: 2, cluster: 1 });

@@ -16,6 +16,7 @@ import {
   type IncidentDeps,
   type IncidentOutcome,
   type IncidentSettings,
+  InjectedCrash,
   KubeClient,
   KubeClusterGateway,
   type PipelineStep,
@@ -269,6 +270,6 @@ export function helmReleaseApplied(chartVersion: string): KubeObject {
 /** Runs a scenario step and throws at `step` (an injected crash). */
 export function crashAt(step: PipelineStep): (reached: PipelineStep) => void {
   return (reached) => {
-    if (reached === step) throw new Error(`injected crash after ${step}`);
+    if (reached === step) throw new InjectedCrash(`injected crash after ${step}`);
   };
 }
