@@ -1,17 +1,15 @@
 import {
   type ClusterConnection,
+  ClusterUnavailableError,
   type ConnectOptions,
   connectToCluster,
-} from '../../lambdas/cluster/cluster-connection.js';
-import { ClusterUnavailableError } from '../../lambdas/cluster/errors.js';
-import type { FluxTargetKind } from '../../lambdas/cluster/flux-context.js';
-import {
   DEFAULT_CHECKS,
   DEFAULT_INTERVAL_MS,
   DEFAULT_PROBE_TIMEOUT_MS,
+  type FluxTargetKind,
   type ValidationTarget,
   validateRollout,
-} from '../../lambdas/cluster/validation/validate.js';
+} from '../../lambdas/cluster/index.js';
 import { type Command, ExitCode, integerOption, stringOption, UsageError } from '../command.js';
 
 const KINDS: Record<string, FluxTargetKind> = {

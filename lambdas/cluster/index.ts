@@ -41,15 +41,6 @@ export {
   KubeRequestError,
 } from './errors.js';
 export type {
-  FluxContext,
-  FluxSource,
-  FluxTargetKind,
-  HelmReleaseStatus,
-  ObjectRef,
-  WorkloadKind,
-  WorkloadRef,
-} from './flux-context.js';
-export type {
   Condition,
   DaemonSet,
   Deployment,
@@ -60,15 +51,24 @@ export type {
   Wire,
 } from './kube-objects.js';
 export { type ClusterReader, KubeReader, type KubeReaderOptions } from './kube-reader.js';
+export type {
+  FluxContext,
+  FluxSource,
+  FluxTargetKind,
+  HelmReleaseStatus,
+  ObjectRef,
+  WorkloadKind,
+  WorkloadRef,
+} from './validation/flux-context.js';
+export { HEALTH_ANNOTATIONS } from './validation/health.js';
+export { type HealthUrlOptions, isPublicAddress } from './validation/health-url.js';
 export {
   type LayerReport,
   type ReleaseReport,
   SUMMARY_MAX_CHARS,
   type ValidationReport,
   type WorkloadReport,
-} from './report.js';
-export { HEALTH_ANNOTATIONS } from './validation/health.js';
-export { type HealthUrlOptions, isPublicAddress } from './validation/health-url.js';
+} from './validation/report.js';
 export type { Evidence, Layer, Observed, Verdict } from './validation/types.js';
 export {
   DEFAULT_CHECKS,

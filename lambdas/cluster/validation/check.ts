@@ -1,4 +1,6 @@
 import { FluxObjectError, KubeRequestError } from '../errors.js';
+import type { Condition, Pod, ReplicaSet, Service } from '../kube-objects.js';
+import type { ClusterReader, NamespaceSnapshot } from '../kube-reader.js';
 import {
   type FluxContext,
   type FluxSource,
@@ -7,13 +9,11 @@ import {
   type ObjectRef,
   type WorkloadRef,
   withGitRepository,
-} from '../flux-context.js';
-import type { Condition, Pod, ReplicaSet, Service } from '../kube-objects.js';
-import type { ClusterReader, NamespaceSnapshot } from '../kube-reader.js';
-import type { ReleaseReport, WorkloadReport } from '../report.js';
+} from './flux-context.js';
 import { assessProbe, healthTargets } from './health.js';
 import { assessHelmRelease } from './helm-release.js';
 import { assessPods, currentPods } from './pods.js';
+import type { ReleaseReport, WorkloadReport } from './report.js';
 import { assessRollout } from './rollout.js';
 import { combine, type Evidence, type Layer, type Observation, objectName, type Workload } from './types.js';
 

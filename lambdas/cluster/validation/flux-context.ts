@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { FluxObjectError } from './errors.js';
-import type { Condition } from './kube-objects.js';
+import { FluxObjectError } from '../errors.js';
+import type { Condition } from '../kube-objects.js';
 
 /** A Flux object validation starts from. */
 export type FluxTargetKind = 'Kustomization' | 'HelmRelease';

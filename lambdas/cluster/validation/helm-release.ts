@@ -1,5 +1,5 @@
-import type { HelmReleaseStatus, ObjectRef } from '../flux-context.js';
 import type { Condition } from '../kube-objects.js';
+import type { HelmReleaseStatus, ObjectRef } from './flux-context.js';
 import { type Evidence, type Observation, objectName } from './types.js';
 
 /** Ready/Released reasons with which helm-controller reports that the release action failed. */

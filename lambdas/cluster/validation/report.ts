@@ -1,5 +1,5 @@
 import type { FluxContext, FluxTargetKind, WorkloadRef } from './flux-context.js';
-import { type Evidence, LAYERS, type Layer, type Observed, type Verdict } from './validation/types.js';
+import { type Evidence, LAYERS, type Layer, type Observed, type Verdict } from './types.js';
 
 /** The longest {@link ValidationReport.summary} can be (fits a Slack section and a Chatbot description). */
 export const SUMMARY_MAX_CHARS = 3_000;

@@ -1,10 +1,10 @@
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { sameRevision } from '../../flux/index.js';
-import type { FluxSource } from '../flux-context.js';
 import type { ClusterReader } from '../kube-reader.js';
-import { formatSummary, type LayerReport, type ValidationReport } from '../report.js';
 import { type CheckResult, runCheck, type ValidationTarget } from './check.js';
 import { confirm } from './confirm.js';
+import type { FluxSource } from './flux-context.js';
+import { formatSummary, type LayerReport, type ValidationReport } from './report.js';
 import { LAYERS, type Layer, type Verdict } from './types.js';
 
 export type { ValidationTarget } from './check.js';

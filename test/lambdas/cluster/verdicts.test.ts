@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { workloadsOfInventory } from '../../../lambdas/cluster/flux-context.js';
 import type { DaemonSet, Pod, StatefulSet } from '../../../lambdas/cluster/kube-objects.js';
-import { formatSummary, SUMMARY_MAX_CHARS, type ValidationReport } from '../../../lambdas/cluster/report.js';
 import { confirm } from '../../../lambdas/cluster/validation/confirm.js';
+import { workloadsOfInventory } from '../../../lambdas/cluster/validation/flux-context.js';
 import { assessProbe, type HealthTarget } from '../../../lambdas/cluster/validation/health.js';
 import { assessPods, currentPods, podProblems } from '../../../lambdas/cluster/validation/pods.js';
+import {
+  formatSummary,
+  SUMMARY_MAX_CHARS,
+  type ValidationReport,
+} from '../../../lambdas/cluster/validation/report.js';
 import { assessRollout } from '../../../lambdas/cluster/validation/rollout.js';
 
 describe('confirming a verdict over repeated checks', () => {
