@@ -1,0 +1,176 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ObjectRef } from '../../../lambdas/incident-response/index.js';
+import { APP_PATH, BUMP, type World, world } from './support/world.js';
+
+let w: World | undefined;
+afterEach(async () => {
+  await w?.close();
+  w = undefined;
+});
+
+const APPS: ObjectRef = { cluster: 'prod', kind: 'Kustomization', namespace: 'flux-system', name: 'apps' };
+
+const bump = (version: string) => ({
+  message: `Bump web to ${version}`,
+  files: {
+    [`${APP_PATH}/web.yaml`]: `image: ghcr.io/acme/shop-web:${version} # {"$imagepolicy": "flux-system:web"}\n`,
+  },
+});
+
+describe('the guards, end to end', () => {
+  it('reverts three failing rollouts of one object, then stops at the breaker: alert-only until reset', async () => {
+    // Prepare
+    w = await world([BUMP], { reapplyPullRequest: false });
+    const outcomes = [];
+
+    // Act: four rollouts fail one after another, 10 minutes apart
+    for (const [i, version] of ['1.4.3', '1.4.4', '1.4.5', '1.4.6'].entries()) {
+      const failing =
+        i === 0 ? (w.shas[1] as string) : ((await w.repo.commit('main', [bump(version)]))[0] as string);
+      w.clock.now = new Date(Date.parse('2026-05-04T12:36:00Z') + i * 10 * 60_000);
+      w.deploy({ state: 'crashloop', attempted: failing });
+      outcomes.push(
+        await w.run(
+          w.flux({ reason: 'HealthCheckFailed', severity: 'error', revision: `main@sha1:${failing}` }),
+        ),
+      );
+    }
+
+    // Assess
+    expect(outcomes.map((o) => o.code)).toEqual([
+      'confirmed-failure',
+      'confirmed-failure',
+      'confirmed-failure',
+      'breaker-open',
+    ]);
+    const log = await w.repo.git(['log', '--format=%s', 'main']);
+    expect(log.split('\n').filter((l) => l.startsWith('Revert'))).toHaveLength(3);
+    expect((await w.store.loadObject(APPS)).breaker).toMatchObject({ open: true });
+    expect(w.alerts().map((a) => a.state)).toEqual(['reverted', 'reverted', 'reverted', 'breaker-open']);
+    expect(w.alerts()[3]?.nextSteps.join('\n')).toContain(
+      'fluxguard breaker reset Kustomization/flux-system/apps',
+    );
+  });
+
+  it('alerts with the evidence and reverts nothing when validation is inconclusive (403 on pods)', async () => {
+    // Prepare
+    w = await world();
+    const failing = w.shas[1] as string;
+    w.deploy({ state: 'crashloop', attempted: failing });
+    w.kube.faults.push(({ path }) =>
+      path.includes('/pods') ? { status: 403, message: 'pods is forbidden' } : undefined,
+    );
+
+    // Act
+    const outcome = await w.run(
+      w.flux({ reason: 'HealthCheckFailed', severity: 'error', revision: `main@sha1:${failing}` }),
+    );
+
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'alerted', code: 'inconclusive' });
+    expect(await w.commitsAfter(failing)).toEqual([]);
+    const [alert] = w.alerts();
+    expect(alert).toMatchObject({ state: 'inconclusive', verdict: { verdict: 'inconclusive' } });
+    expect(alert?.verdict?.evidence.join('\n')).toContain('403');
+    expect(w.patches).toEqual([]);
+  });
+
+  it('takes no action on a stale event and records why', async () => {
+    // Prepare
+    w = await world();
+    const failing = w.shas[1] as string;
+    w.deploy({ state: 'crashloop', attempted: failing });
+    const message = w.flux({
+      reason: 'HealthCheckFailed',
+      severity: 'error',
+      revision: `main@sha1:${failing}`,
+    });
+    w.clock.now = new Date(w.clock.now.getTime() + 21 * 60_000);
+
+    // Act
+    const outcome = await w.run(message);
+
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'ignored', code: 'stale' });
+    expect(await w.commitsAfter(failing)).toEqual([]);
+    expect(w.sns.messages).toEqual([]);
+    const summary = await w.store.summary();
+    expect(summary.recentDecisions).toMatchObject([
+      { action: 'ignore', reason: 'stale', object: 'prod/Kustomization/flux-system/apps' },
+    ]);
+  });
+
+  it('does not revert when a newer commit already changes the same path: a fix is in flight', async () => {
+    // Prepare
+    w = await world([BUMP, bump('1.4.4')]);
+    const failing = w.shas[1] as string;
+    w.deploy({ state: 'crashloop', attempted: failing });
+
+    // Act
+    const outcome = await w.run(
+      w.flux({ reason: 'HealthCheckFailed', severity: 'error', revision: `main@sha1:${failing}` }),
+    );
+
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'alerted', code: 'fix-in-flight' });
+    expect(await w.commitsAfter(failing)).toHaveLength(1);
+    expect(w.alerts().map((a) => a.state)).toEqual(['failing']);
+  });
+
+  it('ignores a failure of a revision Flux no longer attempts', async () => {
+    // Prepare
+    w = await world([BUMP, bump('1.4.4')]);
+    const [, older, current] = w.shas as [string, string, string];
+    w.deploy({ state: 'crashloop', attempted: current });
+
+    // Act
+    const outcome = await w.run(
+      w.flux({ reason: 'HealthCheckFailed', severity: 'error', revision: `main@sha1:${older}` }),
+    );
+
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'ignored', code: 'not-current-revision' });
+    expect(w.sns.messages).toEqual([]);
+  });
+
+  it('plans and alerts "would revert" in dry-run mode, writing nothing to git or the cluster', async () => {
+    // Prepare
+    w = await world([BUMP], { dryRun: true });
+    const failing = w.shas[1] as string;
+    w.deploy({ state: 'crashloop', attempted: failing });
+
+    // Act
+    const outcome = await w.run(
+      w.flux({ reason: 'HealthCheckFailed', severity: 'error', revision: `main@sha1:${failing}` }),
+    );
+
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'acted', revert: { outcome: 'planned' } });
+    expect(await w.commitsAfter(failing)).toEqual([]);
+    expect(w.patches).toEqual([]);
+    expect(w.alerts()).toMatchObject([{ state: 'reverting', dryRun: true }]);
+  });
+
+  it('opens a revert pull request instead when the object asks for pull-request mode', async () => {
+    // Prepare
+    w = await world();
+    const failing = w.shas[1] as string;
+    w.deploy({ state: 'crashloop', attempted: failing });
+    const ks = w.kube.objects({ apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization' })[0];
+    if (ks) {
+      ks.metadata.annotations = { 'fluxguard.io/mode': 'pull-request' };
+      w.kube.put(ks);
+    }
+
+    // Act
+    const outcome = await w.run(
+      w.flux({ reason: 'HealthCheckFailed', severity: 'error', revision: `main@sha1:${failing}` }),
+    );
+
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'acted', revert: { outcome: 'pull-request-opened' } });
+    expect(await w.commitsAfter(failing)).toEqual([]);
+    expect(w.github.pulls.map((p) => p.head)).toEqual([`fluxguard/revert-${failing.slice(0, 7)}`]);
+    expect(w.alerts().map((a) => a.state)).toEqual(['pull-request-opened']);
+  });
+});
