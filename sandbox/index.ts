@@ -17,6 +17,40 @@ export {
   startFakeAws,
 } from './aws/fake-aws.js';
 export { FakeFifoQueue } from './aws/fake-queue.js';
+export { fluxDuration, parseGoDuration, StoryClock } from './flux/clock.js';
+export {
+  FluxSimulator,
+  type FluxSimulatorOptions,
+  REQUESTED_AT,
+  type SimulatedKustomization,
+  type SimulatorEvent,
+  simulatedKustomization,
+} from './flux/flux-simulator.js';
+export {
+  type AutomationPass,
+  ImageAutomation,
+  type ImageAutomationOptions,
+  satisfies,
+  selectTag,
+  type TagPolicy,
+  tagPolicy,
+} from './flux/image-automation.js';
+export {
+  buildKustomization,
+  ManifestError,
+  objectId,
+  SUBSTITUTE_ANNOTATION,
+  substitute,
+} from './flux/manifests.js';
+export { type Delivery, eventBytes, type FluxEventBody, ProviderNotifier } from './flux/notifier.js';
+export { seedRepository } from './flux/seed.js';
+export {
+  DEFAULT_TIMINGS,
+  type ImageBehaviour,
+  type RolloutStatus,
+  type RolloutTimings,
+  Workloads,
+} from './flux/workloads.js';
 export {
   COMPARE_COMMIT_CAP,
   FakeGitHub,
@@ -47,6 +81,8 @@ export {
   type AppState,
   app,
   gitRepository,
+  type HelmReleaseOptions,
+  type HelmReleaseState,
   helmRelease,
   kustomization,
   PREVIOUS_REVISION,

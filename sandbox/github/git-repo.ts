@@ -17,6 +17,8 @@ export interface CommitSpec {
   message: string;
   files?: Record<string, string | Buffer | FileSpec | null>;
   renames?: [from: string, to: string][];
+  /** The author and committer (default `Dev <dev@example.test>`). */
+  author?: { name: string; email: string };
 }
 
 /** The environment every git call runs in: no user or system config, no signing, fixed identity. */
@@ -124,9 +126,8 @@ export class GitRepo {
     specs.forEach((spec, i) => {
       this.#clock += 60;
       text(`commit refs/heads/${branch}\nmark :${i + 1}\n`);
-      text(
-        `author Dev <dev@example.test> ${this.#clock} +0000\ncommitter Dev <dev@example.test> ${this.#clock} +0000\n`,
-      );
+      const who = spec.author ? `${spec.author.name} <${spec.author.email}>` : 'Dev <dev@example.test>';
+      text(`author ${who} ${this.#clock} +0000\ncommitter ${who} ${this.#clock} +0000\n`);
       data(spec.message);
       if (i === 0 && parent) text(`from ${parent}\n`);
       for (const [path, file] of Object.entries(spec.files ?? {})) {
