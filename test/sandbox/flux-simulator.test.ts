@@ -178,7 +178,7 @@ describe('FluxSimulator on the production overlay', () => {
     expect(ksStatus()).toMatchObject({ lastAppliedRevision: `main@sha1:${head}` });
     const pods = kube.objects({ apiVersion: 'v1', kind: 'Pod' });
     expect(pods).toHaveLength(2);
-    expect(pods.every((p) => (p.metadata.labels ?? {})['pod-template-hash'] !== undefined)).toBe(true);
+    expect(pods.every((p) => p.metadata.labels?.['pod-template-hash'] !== undefined)).toBe(true);
   });
 
   it('rolls an image automation commit after a requestedAt patch: pods crash-loop, then HealthCheckFailed after the timeout', async () => {
