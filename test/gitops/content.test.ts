@@ -2,6 +2,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import {
+  EXTERNAL_SECRETS_SERVICE_ACCOUNT,
+  webhookHmacSecretName,
+} from '../../lib/constructs/guard-secrets.js';
 import { ENVIRONMENTS, SAMPLE_CLUSTER_CONFIG } from './support/cluster-config.js';
 import { loadGitopsTree, REPO_ROOT } from './support/gitops-tree.js';
 import { asArray, field, type KubeObject, objectRef } from './support/kube-object.js';
@@ -378,6 +382,37 @@ describe.each(trees)('what Flux applies to $environment', (tree) => {
       }
       expect(find('ValidatingAdmissionPolicyBinding/fluxguard-guard-reconcile-only').spec).toMatchObject({
         validationActions: ['Deny'],
+      });
+    });
+
+    it('receives its HMAC key from the Secrets Manager secret the guard stack generates, through External Secrets Operator', () => {
+      // Prepare
+      const provider = find('Provider/flux-system/fluxguard');
+      const externalSecret = find('ExternalSecret/flux-system/fluxguard-webhook-hmac');
+
+      // Assess: the Provider's Secret is written by the operator, from the guard's own secret.
+      expect(externalSecret.spec).toMatchObject({
+        secretStoreRef: { kind: 'SecretStore', name: 'fluxguard-aws' },
+        target: { name: field(provider, ['spec', 'secretRef', 'name']), creationPolicy: 'Owner' },
+        data: [
+          {
+            secretKey: 'token',
+            remoteRef: { key: webhookHmacSecretName(config.cluster_name ?? ''), property: 'token' },
+          },
+        ],
+      });
+      expect(find('SecretStore/flux-system/fluxguard-aws').spec).toEqual({
+        provider: { aws: { service: 'SecretsManager', region: config.aws_region } },
+      });
+      const { namespace, serviceAccount } = EXTERNAL_SECRETS_SERVICE_ACCOUNT;
+      expect(find(`HelmRelease/${namespace}/external-secrets`).spec).toMatchObject({
+        chart: {
+          spec: {
+            chart: 'external-secrets',
+            sourceRef: { kind: 'HelmRepository', name: 'external-secrets' },
+          },
+        },
+        values: { serviceAccount: { create: true, name: serviceAccount }, processClusterStore: false },
       });
     });
 

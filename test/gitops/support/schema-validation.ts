@@ -26,6 +26,7 @@ import {
   imageRepositoryV1,
   imageUpdateAutomationV1,
 } from '../schemas/flux-crds.js';
+import { externalSecretV1, secretStoreV1 } from '../schemas/external-secrets-crds.js';
 import type { KubeObject } from './kube-object.js';
 
 /** Validates one object; returns human-readable problems, empty when valid. */
@@ -61,6 +62,8 @@ function fromZod(schema: z.ZodType): Validator {
  * - ServiceMonitor v1: `@kubernetes-models/prometheus-operator` 6.0.0.
  * - HelmRelease v2, HelmRepository v1, image.toolkit.fluxcd.io/v1: zod schemas in `../schemas/flux-crds.ts`,
  *   because the model package predates those versions.
+ * - External Secrets Operator SecretStore and ExternalSecret v1: zod schemas in
+ *   `../schemas/external-secrets-crds.ts`.
  */
 export const VALIDATORS: Readonly<Record<string, Validator>> = {
   'v1/Namespace': fromModel(Namespace),
@@ -92,6 +95,8 @@ export const VALIDATORS: Readonly<Record<string, Validator>> = {
   'image.toolkit.fluxcd.io/v1/ImageRepository': fromZod(imageRepositoryV1),
   'image.toolkit.fluxcd.io/v1/ImagePolicy': fromZod(imagePolicyV1),
   'image.toolkit.fluxcd.io/v1/ImageUpdateAutomation': fromZod(imageUpdateAutomationV1),
+  'external-secrets.io/v1/SecretStore': fromZod(secretStoreV1),
+  'external-secrets.io/v1/ExternalSecret': fromZod(externalSecretV1),
 };
 
 /** Validates an object against the schema of its apiVersion and kind; an unknown type is itself a problem. */
