@@ -7,6 +7,7 @@
 import { ancestryOf } from './ancestry.js';
 import { DeadlineExceededError, GitHubError, NotFastForwardError, ProtectedBranchError } from './errors.js';
 import type { CommitAuthor, CommitInfo, Comparison, GitHubGitApi } from './github-client.js';
+import { type KustomizeScope, kustomizeScope } from './kustomize-scope.js';
 import {
   type CommitSummary,
   formatRevertMessage,
@@ -114,6 +115,8 @@ export interface RevertResult {
   pullRequestBranch?: string;
   /** Paths later commits changed again (the reason for a pull request). */
   conflicts: string[];
+  /** Remote bases and resources the Kustomization's build reads: not revertable in this repository. */
+  notRevertable?: string[];
   plan?: RevertPlanSummary;
   /** Read-plan-write rounds made (more than 1 when the branch moved under the revert). */
   attempts: number;
@@ -157,6 +160,8 @@ interface Revisions {
 /** What the read phase found, and all the write phase needs. */
 interface PlannedRevert {
   kind: 'planned';
+  /** Remote bases the build reads, which this revert cannot restore. */
+  notRevertable: string[];
   head: CommitInfo;
   revertedCommits: RevertedCommit[];
   changes: TreeChange[];
@@ -398,10 +403,21 @@ export class RevertEngine {
     if (!failingDelta) {
       return answer('refused', `the tree of ${shortSha(failing)} is too large for GitHub to list`, context);
     }
-    const inScope = (path: string) =>
-      scope.length === 0 || scope.some((s) => path === s || path.startsWith(`${s}/`));
+    const resolved = await this.#scopeFiles(scope, goodTree, failingDelta);
+    const inScope = (path: string) => resolved === undefined || resolved.files.has(path);
+    const scopeInfo = resolved?.remote.length ? { notRevertable: resolved.remote } : {};
     const scopedFailing = restrictDelta(failingDelta, inScope);
     const scopedHead = restrictDelta(headDelta, inScope);
+    if (scopedFailing.size === 0 && failingDelta.size > 0) {
+      const changed = [...failingDelta.keys()].sort();
+      const listed =
+        changed.slice(0, 10).join(', ') + (changed.length > 10 ? ` and ${changed.length - 10} more` : '');
+      return answer(
+        'refused',
+        `${shortSha(good)}..${shortSha(failing)} changed ${listed}, none of it read by the build of ${scope.join(', ')}${resolved?.remote.length ? ` (remote bases, not revertable here: ${resolved.remote.join(', ')})` : ''}: a human decides`,
+        { ...context, ...scopeInfo },
+      );
+    }
 
     // Earlier reverts of the failing commit (a retry, or another Kustomization's revert of the
     // same commit): the paths they restored are never restored again (a change relanded after
@@ -432,6 +448,7 @@ export class RevertEngine {
         `${shortSha(revert.sha)} on ${request.branch} already reverts ${shortSha(failing)}`,
         {
           ...context,
+          ...scopeInfo,
           commitSha: revert.sha,
           commitUrl: revert.htmlUrl,
         },
@@ -440,8 +457,8 @@ export class RevertEngine {
     if (plan.changes.length === 0) {
       return answer(
         'nothing-to-revert',
-        `${scope.length === 0 ? 'the repository' : scope.join(', ')} already matches ${shortSha(good)} on ${request.branch}`,
-        context,
+        `the files ${scope.length === 0 ? 'of the repository' : `the build of ${scope.join(', ')} reads`} already match ${shortSha(good)} on ${request.branch}`,
+        { ...context, ...scopeInfo },
       );
     }
     const messageInput: RevertMessageInput = {
@@ -454,6 +471,7 @@ export class RevertEngine {
     const toPullRequest = plan.conflicts.length > 0 || request.mode === 'pull-request';
     return {
       kind: 'planned',
+      notRevertable: resolved?.remote ?? [],
       head: headCommit,
       revertedCommits,
       changes: plan.changes,
@@ -652,7 +670,52 @@ export class RevertEngine {
       ...(compareUrl ? { compareUrl } : {}),
       conflicts: planned?.conflicts ?? [],
       ...(planned ? { plan: planned.summary } : {}),
+      ...(planned?.notRevertable.length ? { notRevertable: planned.notRevertable } : {}),
       attempts,
+    };
+  }
+
+  /**
+   * The files the Kustomizations at `scope` build from, at the good and at the failing revision
+   * (the failing tree is the good tree with the failing delta applied: no extra listing);
+   * `undefined` for the whole repository.
+   */
+  async #scopeFiles(
+    scope: readonly string[],
+    goodTree: ReadonlyMap<string, TreeEntry>,
+    failingDelta: FileDelta,
+  ): Promise<KustomizeScope | undefined> {
+    if (scope.length === 0) return undefined;
+    const failingTree = new Map(goodTree);
+    for (const [path, version] of failingDelta) {
+      if (version === null) failingTree.delete(path);
+      else
+        failingTree.set(path, {
+          path,
+          mode: version.mode ?? goodTree.get(path)?.mode ?? '100644',
+          type: 'blob',
+          sha: version.sha,
+        });
+    }
+    const blobs = new Map<string, Promise<string>>();
+    const read = (sha: string) => {
+      let text = blobs.get(sha);
+      if (!text) {
+        text = this.#github.getBlob(sha).then((bytes) => bytes.toString('utf8'));
+        blobs.set(sha, text);
+      }
+      return text;
+    };
+    const scopes = await Promise.all(
+      scope.flatMap((root) => [
+        kustomizeScope(goodTree, root, read),
+        kustomizeScope(failingTree, root, read),
+      ]),
+    );
+    return {
+      files: new Set(scopes.flatMap((s) => [...s.files])),
+      remote: [...new Set(scopes.flatMap((s) => s.remote))].sort(),
+      unreadable: [...new Set(scopes.flatMap((s) => s.unreadable))].sort(),
     };
   }
 

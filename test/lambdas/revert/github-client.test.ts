@@ -119,11 +119,11 @@ describe('rate limits and retries', () => {
       path: /git\/ref\//,
       status: 429,
       body: { message: 'You have exceeded a secondary rate limit.' },
-      headers: { 'retry-after': '120' },
+      headers: { 'retry-after': '120000' },
     });
 
     // Act
-    const attempt = client(server, 60).getBranchHead('main');
+    const attempt = client(server, 10_000).getBranchHead('main');
 
     // Assess
     await expect(attempt).rejects.toBeInstanceOf(GitHubUnavailableError);

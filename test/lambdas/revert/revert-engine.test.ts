@@ -258,6 +258,18 @@ describe('a direct revert through the fake GitHub', () => {
     // Prepare
     h = await harness([
       {
+        message: 'Generate a ConfigMap from the non-manifest files',
+        files: {
+          [`${SCOPE}/kustomization.yaml`]: [
+            'resources: [app.yaml, config.yaml]',
+            'configMapGenerator:',
+            '  - name: assets',
+            '    files: [logo.bin, hook=hook.sh, current]',
+            '',
+          ].join('\n'),
+        },
+      },
+      {
         message: 'Binary, mode and link',
         files: {
           [`${SCOPE}/logo.bin`]: Buffer.from([255, 0, 0, 7]),
@@ -266,14 +278,14 @@ describe('a direct revert through the fake GitHub', () => {
         },
       },
     ]);
-    const [failing] = h.shas as [string];
+    const [good, failing] = h.shas as [string, string];
 
     // Act
-    const result = await revertIn(h, failing);
+    const result = await revertIn(h, failing, { good });
 
     // Assess
     expect(result.outcome).toBe('reverted');
-    const after = await expectRevertedInGit(h.repo, { good: h.good, before: failing });
+    const after = await expectRevertedInGit(h.repo, { good, before: failing });
     expect(await h.repo.show(after, `${SCOPE}/logo.bin`)).toEqual(
       Buffer.from([0, 1, 2, 255, 254, 0, 10, 13]),
     );
@@ -387,7 +399,7 @@ describe('a direct revert through the fake GitHub', () => {
 
     // Assess
     expect(matches.outcome).toBe('nothing-to-revert');
-    expect(matches.reason).toMatch(/already matches/);
+    expect(matches.reason).toMatch(/already match /);
     expect(offBranch.outcome).toBe('nothing-to-revert');
     expect(offBranch.reason).toMatch(/not on main/);
     expect(writes(h.fake.calls())).toEqual([]);
