@@ -59,6 +59,7 @@ export class RegionalStage extends Stage {
       vpc: this.network.vpc,
       certificateArn: this.dns.certificate.certificateArn,
       webhookUrl: this.guard.webhookUrl,
+      alertmanagerUrl: this.guard.alertmanagerUrl,
     });
 
     for (const [key, value] of Object.entries(tags)) Tags.of(this).add(key, value);

@@ -14,6 +14,8 @@ export interface FluxStackProps extends StackProps {
   readonly certificateArn: string;
   /** The URL the fluxguard Provider posts Flux events to (the guard stack's webhook). */
   readonly webhookUrl: string;
+  /** The URL Alertmanager posts fluxguard alerts to (the same webhook's `/alertmanager` route). */
+  readonly alertmanagerUrl: string;
 }
 
 /** Namespace Flux runs in and where the sync objects and the cluster-config ConfigMap live. */
@@ -36,6 +38,7 @@ export interface ClusterConfigValues {
   readonly certificate_arn: string;
   readonly log_group_name: string;
   readonly fluxguard_webhook_url: string;
+  readonly fluxguard_alertmanager_url: string;
 }
 
 /** The Flux sync path of an environment, relative to the repository root. */
@@ -81,6 +84,7 @@ export class FluxStack extends Stack {
       certificate_arn: props.certificateArn,
       log_group_name: containerLogGroupName(target),
       fluxguard_webhook_url: props.webhookUrl,
+      fluxguard_alertmanager_url: props.alertmanagerUrl,
     };
     const clusterConfig = new KubernetesManifest(this, 'ClusterConfig', {
       cluster,

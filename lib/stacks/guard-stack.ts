@@ -43,6 +43,8 @@ export const WEBHOOK_MAX_BODY_BYTES = 131_072;
 export class GuardStack extends Stack {
   /** The URL Flux's Provider posts events to (written into cluster-config by the flux stack). */
   readonly webhookUrl: string;
+  /** The URL Alertmanager posts alerts to (written into cluster-config by the flux stack). */
+  readonly alertmanagerUrl: string;
 
   constructor(scope: Construct, id: string, props: GuardStackProps) {
     super(scope, id, props);
@@ -163,6 +165,8 @@ export class GuardStack extends Stack {
       removalPolicy,
     });
     this.webhookUrl = environment.fluxguardWebhookUrl ?? api.publicFluxUrl ?? api.fluxUrl;
+    // A Function URL serves every path; the private API has its own /alertmanager resource.
+    this.alertmanagerUrl = api.publicFluxUrl ? `${api.publicFluxUrl}alertmanager` : api.alertmanagerUrl;
 
     new GuardMonitoring(this, 'Monitoring', {
       namePrefix: alarmPrefix,

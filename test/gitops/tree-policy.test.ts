@@ -96,6 +96,7 @@ describe('sources', () => {
       'certificate_arn',
       'log_group_name',
       'fluxguard_webhook_url',
+      'fluxguard_alertmanager_url',
     ]);
     const unknown = sources
       .filter(({ file }) => !file.endsWith('.json') && !file.includes('configmap-nginx'))

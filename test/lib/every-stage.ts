@@ -527,6 +527,7 @@ export function itBehavesLikeAFluxStack(synthesized: () => SynthesizedStage): vo
         'cluster_name',
         'domain',
         'environment',
+        'fluxguard_alertmanager_url',
         'fluxguard_webhook_url',
         'log_group_name',
         'vpc_cidr',

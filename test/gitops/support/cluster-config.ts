@@ -19,6 +19,7 @@ export const SAMPLE_CLUSTER_CONFIG: Readonly<Record<Environment, Readonly<Record
     certificate_arn: 'arn:aws:acm:eu-west-1:111122223333:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b',
     log_group_name: '/fluxguard/staging/eu-west-1/containers',
     fluxguard_webhook_url: 'https://abc123def4.execute-api.eu-west-1.amazonaws.com/prod/flux',
+    fluxguard_alertmanager_url: 'https://abc123def4.execute-api.eu-west-1.amazonaws.com/prod/alertmanager',
   },
   production: {
     cluster_name: 'fluxguard-production-us-east-1',
@@ -30,5 +31,6 @@ export const SAMPLE_CLUSTER_CONFIG: Readonly<Record<Environment, Readonly<Record
     certificate_arn: 'arn:aws:acm:us-east-1:444455556666:certificate/9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d',
     log_group_name: '/fluxguard/production/us-east-1/containers',
     fluxguard_webhook_url: 'https://zyx987wvu6.execute-api.us-east-1.amazonaws.com/prod/flux',
+    fluxguard_alertmanager_url: 'https://zyx987wvu6.execute-api.us-east-1.amazonaws.com/prod/alertmanager',
   },
 };

@@ -1,7 +1,11 @@
 import { Kustomization } from '@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1';
 import { Alert, Provider } from '@kubernetes-models/flux-cd/notification.toolkit.fluxcd.io/v1beta3';
 import { GitRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1';
-import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
+import {
+  Probe,
+  PrometheusRule,
+  ServiceMonitor,
+} from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
 import {
   ValidatingAdmissionPolicy,
   ValidatingAdmissionPolicyBinding,
@@ -59,7 +63,7 @@ function fromZod(schema: z.ZodType): Validator {
  * - Kubernetes built-in kinds: `kubernetes-models` 5.1.0 (JSON schemas generated from the Kubernetes
  *   OpenAPI; every API used here is GA and unchanged in Kubernetes 1.36).
  * - Kustomization v1, GitRepository v1, Provider and Alert v1beta3: `@kubernetes-models/flux-cd` 2.3.4.
- * - ServiceMonitor v1: `@kubernetes-models/prometheus-operator` 6.0.0.
+ * - ServiceMonitor, Probe and PrometheusRule v1: `@kubernetes-models/prometheus-operator` 6.0.0.
  * - HelmRelease v2, HelmRepository v1, image.toolkit.fluxcd.io/v1: zod schemas in `../schemas/flux-crds.ts`,
  *   because the model package predates those versions.
  * - External Secrets Operator SecretStore and ExternalSecret v1: zod schemas in
@@ -90,6 +94,8 @@ export const VALIDATORS: Readonly<Record<string, Validator>> = {
   'notification.toolkit.fluxcd.io/v1beta3/Provider': fromModel(Provider),
   'notification.toolkit.fluxcd.io/v1beta3/Alert': fromModel(Alert),
   'monitoring.coreos.com/v1/ServiceMonitor': fromModel(ServiceMonitor),
+  'monitoring.coreos.com/v1/Probe': fromModel(Probe),
+  'monitoring.coreos.com/v1/PrometheusRule': fromModel(PrometheusRule),
   'helm.toolkit.fluxcd.io/v2/HelmRelease': fromZod(helmReleaseV2),
   'source.toolkit.fluxcd.io/v1/HelmRepository': fromZod(helmRepositoryV1),
   'image.toolkit.fluxcd.io/v1/ImageRepository': fromZod(imageRepositoryV1),
