@@ -12,6 +12,8 @@
  *
  * @module
  */
+
+export { type LocalDynamoDb, startLocalDynamoDb } from './aws/dynamodb.js';
 export {
   type FakeAwsCalls,
   startFakeAws,

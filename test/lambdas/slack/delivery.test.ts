@@ -9,8 +9,7 @@ import {
   SlackRateLimitedError,
   SlackThreadPendingError,
 } from '../../../lambdas/slack/index.js';
-import { type LocalDynamoDb, startLocalDynamoDb } from '../../../sandbox/aws/dynamodb.js';
-import { FakeSlack } from '../../../sandbox/index.js';
+import { FakeSlack, type LocalDynamoDb, startLocalDynamoDb } from '../../../sandbox/index.js';
 import { exampleAlert, largestAlert } from '../alerts/support/examples.js';
 
 const TOKEN = 'xoxb-1-2-testtoken';

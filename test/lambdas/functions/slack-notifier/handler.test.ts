@@ -9,8 +9,12 @@ import {
   SlackApiError,
   SlackSecretError,
 } from '../../../../lambdas/slack/index.js';
-import { type LocalDynamoDb, startLocalDynamoDb } from '../../../../sandbox/aws/dynamodb.js';
-import { FakeSlack, startFakeAws } from '../../../../sandbox/index.js';
+import {
+  FakeSlack,
+  type LocalDynamoDb,
+  startFakeAws,
+  startLocalDynamoDb,
+} from '../../../../sandbox/index.js';
 import { fixtureJson } from '../../../support/fixtures.js';
 import { captureOutput, lambdaContext } from '../../../support/webhook-requests.js';
 import { exampleAlert } from '../../alerts/support/examples.js';
