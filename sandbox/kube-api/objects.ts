@@ -170,106 +170,102 @@ function pod(
   };
 }
 
-/**
- * One app: Deployment, its ReplicaSets (old and current), pods and Service, in the given state.
- */
-export function app(name: string, options: AppOptions = {}): KubeObject[] {
-  const ns = options.namespace ?? 'shop';
-  const replicas = options.replicas ?? 3;
-  const state = options.state ?? 'healthy';
-  const health = options.health ?? { path: '/health', port: 'http' };
-  const selector = { 'app.kubernetes.io/name': name };
-  const owner = options.owner ?? {
-    'kustomize.toolkit.fluxcd.io/name': 'apps',
-    'kustomize.toolkit.fluxcd.io/namespace': 'flux-system',
-  };
-  const deploymentUid = uid(`${ns}/deploy/${name}`);
-  const oldRs = {
-    name: `${name}-${hash(`${name}old`)}`,
-    uid: uid(`${ns}/rs/${name}/old`),
-    hash: hash(`${name}old`),
-  };
-  const newRs = {
-    name: `${name}-${hash(`${name}new`)}`,
-    uid: uid(`${ns}/rs/${name}/new`),
-    hash: hash(`${name}new`),
-  };
-  const image = 'ghcr.io/acme/shop-web:1.4.3';
-  const oldImage = 'ghcr.io/acme/shop-web:1.4.2';
-  const annotations: Record<string, string> = { 'deployment.kubernetes.io/revision': '4' };
-  if (health) {
-    annotations['fluxguard.io/health-path'] = health.path;
-    if (health.port) annotations['fluxguard.io/health-port'] = health.port;
-    if (health.service) annotations['fluxguard.io/health-service'] = health.service;
-    if (health.url) annotations['fluxguard.io/health-url'] = health.url;
-  }
+/** A ReplicaSet's identity: name, uid and `pod-template-hash`. */
+interface ReplicaSetId {
+  name: string;
+  uid: string;
+  hash: string;
+}
 
-  const newPods: PodSpecState[] = [];
-  let oldPodCount = 0;
-  const status: Record<string, unknown> = { observedGeneration: 4 };
-  const progressing = (reason: string, message: string, s = 'True') => ({
-    lastTransitionTime: T1,
-    lastUpdateTime: T1,
-    message,
-    reason,
-    status: s,
-    type: 'Progressing',
-  });
-  const available = (ok: boolean) => ({
+/** What the Deployment controller shows for an app in a given state: its new pods, old pods and status. */
+interface RolloutPicture {
+  newPods: PodSpecState[];
+  oldPodCount: number;
+  status: Record<string, unknown>;
+}
+
+function progressingCondition(reason: string, message: string, status = 'True') {
+  return { lastTransitionTime: T1, lastUpdateTime: T1, message, reason, status, type: 'Progressing' };
+}
+
+function availableCondition(available: boolean) {
+  return {
     lastTransitionTime: T0,
     lastUpdateTime: T0,
-    message: ok ? 'Deployment has minimum availability.' : 'Deployment does not have minimum availability.',
-    reason: ok ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable',
-    status: ok ? 'True' : 'False',
+    message: available
+      ? 'Deployment has minimum availability.'
+      : 'Deployment does not have minimum availability.',
+    reason: available ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable',
+    status: available ? 'True' : 'False',
     type: 'Available',
-  });
-  const podName = (i: number) => `${newRs.name}-${hash(`${name}${i}`).slice(0, 5)}`;
+  };
+}
+
+/** The pods and Deployment status of an app in `state`, as the controllers write them. */
+function rolloutPicture(
+  state: AppState,
+  name: string,
+  ns: string,
+  replicas: number,
+  newRs: ReplicaSetId,
+  image: string,
+): RolloutPicture {
+  const podName = (index: number) => `${newRs.name}-${hash(`${name}${index}`).slice(0, 5)}`;
+  const progressed = () =>
+    progressingCondition('NewReplicaSetAvailable', `ReplicaSet "${newRs.name}" has successfully progressed.`);
+  const progressing = () =>
+    progressingCondition('ReplicaSetUpdated', `ReplicaSet "${newRs.name}" is progressing.`);
+  const base = { observedGeneration: 4 };
   switch (state) {
     case 'healthy':
-      for (let i = 0; i < replicas; i += 1) newPods.push({ name: podName(i), ready: true });
-      Object.assign(status, {
-        availableReplicas: replicas,
-        readyReplicas: replicas,
-        replicas,
-        updatedReplicas: replicas,
-        conditions: [
-          available(true),
-          progressing('NewReplicaSetAvailable', `ReplicaSet "${newRs.name}" has successfully progressed.`),
-        ],
-      });
-      break;
+      return {
+        newPods: Array.from({ length: replicas }, (_, index) => ({ name: podName(index), ready: true })),
+        oldPodCount: 0,
+        status: {
+          ...base,
+          availableReplicas: replicas,
+          readyReplicas: replicas,
+          replicas,
+          updatedReplicas: replicas,
+          conditions: [availableCondition(true), progressed()],
+        },
+      };
     case 'half-ready': {
       const ready = Math.floor(replicas / 2);
-      for (let i = 0; i < replicas; i += 1) newPods.push({ name: podName(i), ready: i < ready });
-      Object.assign(status, {
-        availableReplicas: ready,
-        readyReplicas: ready,
-        replicas,
-        unavailableReplicas: replicas - ready,
-        updatedReplicas: replicas,
-        conditions: [
-          progressing('NewReplicaSetAvailable', `ReplicaSet "${newRs.name}" has successfully progressed.`),
-          available(false),
-        ],
-      });
-      break;
+      return {
+        newPods: Array.from({ length: replicas }, (_, index) => ({
+          name: podName(index),
+          ready: index < ready,
+        })),
+        oldPodCount: 0,
+        status: {
+          ...base,
+          availableReplicas: ready,
+          readyReplicas: ready,
+          replicas,
+          unavailableReplicas: replicas - ready,
+          updatedReplicas: replicas,
+          conditions: [progressed(), availableCondition(false)],
+        },
+      };
     }
     case 'progressing':
-      for (let i = 0; i < replicas - 1; i += 1) newPods.push({ name: podName(i), ready: true });
-      newPods.push({ name: podName(replicas - 1), ready: false, creating: true });
-      oldPodCount = 1;
-      Object.assign(status, {
-        availableReplicas: replicas,
-        readyReplicas: replicas,
-        replicas: replicas + 1,
-        unavailableReplicas: 1,
-        updatedReplicas: replicas,
-        conditions: [
-          available(true),
-          progressing('ReplicaSetUpdated', `ReplicaSet "${newRs.name}" is progressing.`),
+      return {
+        newPods: [
+          ...Array.from({ length: replicas - 1 }, (_, index) => ({ name: podName(index), ready: true })),
+          { name: podName(replicas - 1), ready: false, creating: true },
         ],
-      });
-      break;
+        oldPodCount: 1,
+        status: {
+          ...base,
+          availableReplicas: replicas,
+          readyReplicas: replicas,
+          replicas: replicas + 1,
+          unavailableReplicas: 1,
+          updatedReplicas: replicas,
+          conditions: [availableCondition(true), progressing()],
+        },
+      };
     case 'crashloop':
     case 'imagepull':
     case 'deadline': {
@@ -282,37 +278,39 @@ export function app(name: string, options: AppOptions = {}): KubeObject[] {
           : state === 'imagepull'
             ? { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"` }
             : undefined;
-      newPods.push({
-        name: podName(0),
-        ready: false,
-        ...(waiting ? { waiting } : {}),
-        ...(state === 'crashloop'
-          ? { restartCount: 5, lastTerminated: { reason: 'Error', exitCode: 1 } }
-          : {}),
-      });
-      oldPodCount = replicas;
-      Object.assign(status, {
-        availableReplicas: replicas,
-        readyReplicas: replicas,
-        replicas: replicas + 1,
-        unavailableReplicas: 1,
-        updatedReplicas: 1,
-        conditions: [
-          available(true),
-          state === 'deadline'
-            ? progressing(
-                'ProgressDeadlineExceeded',
-                `ReplicaSet "${newRs.name}" has timed out progressing.`,
-                'False',
-              )
-            : progressing('ReplicaSetUpdated', `ReplicaSet "${newRs.name}" is progressing.`),
+      const deadline = progressingCondition(
+        'ProgressDeadlineExceeded',
+        `ReplicaSet "${newRs.name}" has timed out progressing.`,
+        'False',
+      );
+      return {
+        newPods: [
+          {
+            name: podName(0),
+            ready: false,
+            ...(waiting ? { waiting } : {}),
+            ...(state === 'crashloop'
+              ? { restartCount: 5, lastTerminated: { reason: 'Error', exitCode: 1 } }
+              : {}),
+          },
         ],
-      });
-      break;
+        oldPodCount: replicas,
+        status: {
+          ...base,
+          availableReplicas: replicas,
+          readyReplicas: replicas,
+          replicas: replicas + 1,
+          unavailableReplicas: 1,
+          updatedReplicas: 1,
+          conditions: [availableCondition(true), state === 'deadline' ? deadline : progressing()],
+        },
+      };
     }
   }
+}
 
-  const template = {
+function podTemplate(name: string, selector: Record<string, string>, image: string) {
+  return {
     metadata: { labels: selector },
     spec: {
       containers: [
@@ -330,36 +328,19 @@ export function app(name: string, options: AppOptions = {}): KubeObject[] {
       terminationGracePeriodSeconds: 30,
     },
   };
-  const deployment: KubeObject = {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: {
-      annotations,
-      creationTimestamp: T0,
-      generation: 4,
-      labels: { ...selector, ...owner, ...options.labels },
-      name,
-      namespace: ns,
-      resourceVersion: '90377',
-      uid: deploymentUid,
-    },
-    spec: {
-      progressDeadlineSeconds: 600,
-      replicas,
-      revisionHistoryLimit: 10,
-      selector: { matchLabels: selector },
-      strategy: { rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' }, type: 'RollingUpdate' },
-      template,
-    },
-    status,
-  };
-  const replicaSet = (
-    rs: typeof newRs,
-    revision: string,
-    count: number,
-    ready: number,
-    img: string,
-  ): KubeObject => ({
+}
+
+/** A ReplicaSet of the Deployment `name` at `revision`, with `count` pods of which `ready` are ready. */
+function replicaSetOf(
+  deployment: { name: string; ns: string; uid: string; replicas: number; selector: Record<string, string> },
+  rs: ReplicaSetId,
+  revision: string,
+  counts: { count: number; ready: number },
+  template: ReturnType<typeof podTemplate>,
+  image: string,
+): KubeObject {
+  const { name, ns, replicas, selector } = deployment;
+  return {
     apiVersion: 'apps/v1',
     kind: 'ReplicaSet',
     metadata: {
@@ -380,35 +361,37 @@ export function app(name: string, options: AppOptions = {}): KubeObject[] {
           controller: true,
           kind: 'Deployment',
           name,
-          uid: deploymentUid,
+          uid: deployment.uid,
         },
       ],
       uid: rs.uid,
     },
     spec: {
-      replicas: count,
+      replicas: counts.count,
       selector: { matchLabels: { ...selector, 'pod-template-hash': rs.hash } },
       template: {
         ...template,
         metadata: { labels: { ...selector, 'pod-template-hash': rs.hash } },
-        spec: { ...template.spec, containers: [{ ...template.spec.containers[0], image: img }] },
+        spec: { ...template.spec, containers: [{ ...template.spec.containers[0], image }] },
       },
     },
     status: {
-      availableReplicas: ready,
-      fullyLabeledReplicas: count,
+      availableReplicas: counts.ready,
+      fullyLabeledReplicas: counts.count,
       observedGeneration: 1,
-      readyReplicas: ready,
-      replicas: count,
+      readyReplicas: counts.ready,
+      replicas: counts.count,
     },
-  });
-  const oldPods = Array.from({ length: oldPodCount }, (_, i) =>
-    pod(ns, name, oldRs, selector, oldImage, {
-      name: `${oldRs.name}-${hash(`${name}o${i}`).slice(0, 5)}`,
-      ready: true,
-    }),
-  );
-  const service: KubeObject = {
+  };
+}
+
+function serviceOf(
+  name: string,
+  ns: string,
+  selector: Record<string, string>,
+  owner: Record<string, string>,
+) {
+  return {
     apiVersion: 'v1',
     kind: 'Service',
     metadata: {
@@ -430,14 +413,99 @@ export function app(name: string, options: AppOptions = {}): KubeObject[] {
       type: 'ClusterIP',
     },
     status: { loadBalancer: {} },
+  } satisfies KubeObject;
+}
+
+function healthAnnotations(health: AppOptions['health']): Record<string, string> {
+  if (!health) return {};
+  return {
+    'fluxguard.io/health-path': health.path,
+    ...(health.port ? { 'fluxguard.io/health-port': health.port } : {}),
+    ...(health.service ? { 'fluxguard.io/health-service': health.service } : {}),
+    ...(health.url ? { 'fluxguard.io/health-url': health.url } : {}),
   };
+}
+
+/**
+ * One app: Deployment, its ReplicaSets (old and current), pods and Service, in the given state.
+ */
+export function app(name: string, options: AppOptions = {}): KubeObject[] {
+  const ns = options.namespace ?? 'shop';
+  const replicas = options.replicas ?? 3;
+  const selector = { 'app.kubernetes.io/name': name };
+  const owner = options.owner ?? {
+    'kustomize.toolkit.fluxcd.io/name': 'apps',
+    'kustomize.toolkit.fluxcd.io/namespace': 'flux-system',
+  };
+  const deploymentUid = uid(`${ns}/deploy/${name}`);
+  const oldRs = {
+    name: `${name}-${hash(`${name}old`)}`,
+    uid: uid(`${ns}/rs/${name}/old`),
+    hash: hash(`${name}old`),
+  };
+  const newRs = {
+    name: `${name}-${hash(`${name}new`)}`,
+    uid: uid(`${ns}/rs/${name}/new`),
+    hash: hash(`${name}new`),
+  };
+  const image = 'ghcr.io/acme/shop-web:1.4.3';
+  const oldImage = 'ghcr.io/acme/shop-web:1.4.2';
+  const { newPods, oldPodCount, status } = rolloutPicture(
+    options.state ?? 'healthy',
+    name,
+    ns,
+    replicas,
+    newRs,
+    image,
+  );
+  const template = podTemplate(name, selector, image);
+  const deployment: KubeObject = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: {
+      annotations: {
+        'deployment.kubernetes.io/revision': '4',
+        ...healthAnnotations(options.health ?? { path: '/health', port: 'http' }),
+      },
+      creationTimestamp: T0,
+      generation: 4,
+      labels: { ...selector, ...owner, ...options.labels },
+      name,
+      namespace: ns,
+      resourceVersion: '90377',
+      uid: deploymentUid,
+    },
+    spec: {
+      progressDeadlineSeconds: 600,
+      replicas,
+      revisionHistoryLimit: 10,
+      selector: { matchLabels: selector },
+      strategy: { rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' }, type: 'RollingUpdate' },
+      template,
+    },
+    status,
+  };
+  const owning = { name, ns, uid: deploymentUid, replicas, selector };
+  const oldPods = Array.from({ length: oldPodCount }, (_, index) =>
+    pod(ns, name, oldRs, selector, oldImage, {
+      name: `${oldRs.name}-${hash(`${name}o${index}`).slice(0, 5)}`,
+      ready: true,
+    }),
+  );
   return [
     deployment,
-    replicaSet(oldRs, '3', oldPodCount, oldPodCount, oldImage),
-    replicaSet(newRs, '4', newPods.length, newPods.filter((p) => p.ready).length, image),
+    replicaSetOf(owning, oldRs, '3', { count: oldPodCount, ready: oldPodCount }, template, oldImage),
+    replicaSetOf(
+      owning,
+      newRs,
+      '4',
+      { count: newPods.length, ready: newPods.filter((p) => p.ready).length },
+      template,
+      image,
+    ),
     ...oldPods,
     ...newPods.map((p) => pod(ns, name, newRs, selector, image, p)),
-    service,
+    serviceOf(name, ns, selector, owner),
   ];
 }
 
@@ -558,13 +626,89 @@ export function gitRepository(name = 'flux-system', namespace = 'flux-system'): 
   };
 }
 
-/** A `helm.toolkit.fluxcd.io/v2` HelmRelease installed into `targetNamespace`. */
+/** How a HelmRelease looks: its last upgrade succeeded, failed, or is still running. */
+export type HelmReleaseState = 'deployed' | 'upgrade-failed' | 'upgrading';
+
+/** Options for {@link helmRelease}. */
+export interface HelmReleaseOptions {
+  state?: HelmReleaseState;
+  /** The Kustomization that applies it, as kustomize-controller labels what it applies. */
+  appliedBy?: { namespace: string; name: string };
+}
+
+/** The `Ready`/`Released` conditions and newest history entry helm-controller writes for a state. */
+function helmStatus(name: string, targetNamespace: string, chartVersion: string, state: HelmReleaseState) {
+  const release = `${targetNamespace}/${name}`;
+  const deployed = {
+    appVersion: chartVersion,
+    chartName: name,
+    chartVersion,
+    configDigest: `sha256:${'ef'.repeat(32)}`,
+    digest: `sha256:${'01'.repeat(32)}`,
+    firstDeployed: T0,
+    lastDeployed: T1,
+    name,
+    namespace: targetNamespace,
+    status: 'deployed',
+    version: 3,
+  };
+  const condition = (type: string, status: string, reason: string, message: string) => ({
+    lastTransitionTime: T1,
+    message,
+    observedGeneration: 2,
+    reason,
+    status,
+    type,
+  });
+  switch (state) {
+    case 'deployed':
+      return {
+        conditions: [
+          condition(
+            'Ready',
+            'True',
+            'UpgradeSucceeded',
+            `Helm upgrade succeeded for release ${release}.v3 with chart ${name}@${chartVersion}`,
+          ),
+        ],
+        history: [deployed],
+      };
+    case 'upgrade-failed': {
+      const failed = `Helm upgrade failed for release ${release} with chart ${name}@${chartVersion}: context deadline exceeded`;
+      return {
+        conditions: [
+          condition('Ready', 'False', 'UpgradeFailed', failed),
+          condition('Released', 'False', 'UpgradeFailed', failed),
+        ],
+        history: [
+          { ...deployed, status: 'failed', version: 4 },
+          { ...deployed, chartVersion: '6.7.0', appVersion: '6.7.0', status: 'superseded' },
+        ],
+      };
+    }
+    case 'upgrading':
+      return {
+        conditions: [
+          condition('Ready', 'Unknown', 'Progressing', 'Running upgrade action'),
+          condition('Reconciling', 'True', 'Progressing', 'Running upgrade action'),
+        ],
+        history: [{ ...deployed, chartVersion: '6.7.0', appVersion: '6.7.0' }],
+      };
+  }
+}
+
+/**
+ * A `helm.toolkit.fluxcd.io/v2` HelmRelease installed into `targetNamespace`: `chartVersion` deployed,
+ * or attempted when the upgrade failed or still runs.
+ */
 export function helmRelease(
   name: string,
   namespace: string,
   targetNamespace: string,
   chartVersion = '6.7.1',
+  { state = 'deployed', appliedBy }: HelmReleaseOptions = {},
 ): KubeObject {
+  const { conditions, history } = helmStatus(name, targetNamespace, chartVersion, state);
   return {
     apiVersion: 'helm.toolkit.fluxcd.io/v2',
     kind: 'HelmRelease',
@@ -572,6 +716,14 @@ export function helmRelease(
       creationTimestamp: T0,
       finalizers: ['finalizers.fluxcd.io'],
       generation: 2,
+      ...(appliedBy
+        ? {
+            labels: {
+              'kustomize.toolkit.fluxcd.io/name': appliedBy.name,
+              'kustomize.toolkit.fluxcd.io/namespace': appliedBy.namespace,
+            },
+          }
+        : {}),
       name,
       namespace,
       uid: uid(`hr/${name}`),
@@ -590,31 +742,8 @@ export function helmRelease(
       targetNamespace,
     },
     status: {
-      conditions: [
-        {
-          lastTransitionTime: T1,
-          message: `Helm upgrade succeeded for release ${targetNamespace}/${name}.v3 with chart ${name}@${chartVersion}`,
-          observedGeneration: 2,
-          reason: 'UpgradeSucceeded',
-          status: 'True',
-          type: 'Ready',
-        },
-      ],
-      history: [
-        {
-          appVersion: chartVersion,
-          chartName: name,
-          chartVersion,
-          configDigest: `sha256:${'ef'.repeat(32)}`,
-          digest: `sha256:${'01'.repeat(32)}`,
-          firstDeployed: T0,
-          lastDeployed: T1,
-          name,
-          namespace: targetNamespace,
-          status: 'deployed',
-          version: 3,
-        },
-      ],
+      conditions,
+      history,
       lastAttemptedConfigDigest: `sha256:${'ef'.repeat(32)}`,
       lastAttemptedGeneration: 2,
       lastAttemptedReleaseAction: 'upgrade',

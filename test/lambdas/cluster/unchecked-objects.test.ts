@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { app, gitRepository, helmRelease, type KubeObject, kustomization } from '../../../sandbox/index.js';
-
+import {
+  app,
+  gitRepository,
+  type HelmReleaseState,
+  helmRelease,
+  type KubeObject,
+  kustomization,
+} from '../../../sandbox/index.js';
 import { evidenceOf, validationCluster } from './support/validation-cluster.js';
 
 const cluster = validationCluster();
@@ -19,47 +25,13 @@ function kustomizationOf(entries: string[], { failed = false } = {}): KubeObject
   return ks;
 }
 
-/** A HelmRelease built by the Kustomization flux-system/apps, as kustomize-controller labels it. */
-function podinfoRelease(
-  change: (release: KubeObject & { status: Record<string, unknown> }) => void = () => {},
-) {
-  const release = helmRelease('podinfo', 'apps', 'podinfo') as KubeObject & {
-    status: Record<string, unknown>;
-  };
-  release.metadata.labels = {
-    'kustomize.toolkit.fluxcd.io/name': 'apps',
-    'kustomize.toolkit.fluxcd.io/namespace': 'flux-system',
-  };
-  change(release);
-  return release;
-}
-
-const upgradeFailed = (release: KubeObject & { status: Record<string, unknown> }) => {
-  release.status.conditions = [
-    {
-      type: 'Ready',
-      status: 'False',
-      reason: 'UpgradeFailed',
-      message:
-        'Helm upgrade failed for release podinfo/podinfo with chart podinfo@6.7.2: context deadline exceeded',
-    },
-    {
-      type: 'Released',
-      status: 'False',
-      reason: 'UpgradeFailed',
-      message: 'Helm upgrade failed: context deadline exceeded',
-    },
-  ];
-  release.status.lastAttemptedRevision = '6.7.2';
-  (release.status.history as Array<Record<string, unknown>>).unshift({
-    chartName: 'podinfo',
-    chartVersion: '6.7.2',
-    name: 'podinfo',
-    namespace: 'podinfo',
-    status: 'failed',
-    version: 4,
+/** The HelmRelease apps/podinfo, applied by the Kustomization flux-system/apps, in `state`. */
+function podinfoRelease(state: HelmReleaseState = 'deployed', chartVersion = '6.7.1'): KubeObject {
+  return helmRelease('podinfo', 'apps', 'podinfo', chartVersion, {
+    state,
+    appliedBy: { namespace: 'flux-system', name: 'apps' },
   });
-};
+}
 
 function podinfoApp(state: 'healthy' | 'crashloop' = 'healthy'): KubeObject[] {
   return app('podinfo', { namespace: 'podinfo', labels: HELM_LABELS, owner: {}, health: false, state });
@@ -184,7 +156,7 @@ describe('validation never passes what it did not check', () => {
     cluster.api.put(
       kustomizationOf(['apps_podinfo_helm.toolkit.fluxcd.io_HelmRelease'], { failed: true }),
       gitRepository(),
-      podinfoRelease(upgradeFailed),
+      podinfoRelease('upgrade-failed', '6.7.2'),
       ...podinfoApp(),
     );
 
@@ -200,7 +172,7 @@ describe('validation never passes what it did not check', () => {
 
   it('fails a HelmRelease target whose upgrade failed, and names the Kustomization that applies it', async () => {
     // Prepare
-    cluster.api.put(podinfoRelease(upgradeFailed), ...podinfoApp());
+    cluster.api.put(podinfoRelease('upgrade-failed', '6.7.2'), ...podinfoApp());
 
     // Act
     const report = await validateTargetHelmRelease(cluster);
@@ -215,15 +187,7 @@ describe('validation never passes what it did not check', () => {
 
   it('keeps a HelmRelease that helm-controller is still upgrading pending', async () => {
     // Prepare
-    cluster.api.put(
-      podinfoRelease((release) => {
-        release.status.conditions = [
-          { type: 'Ready', status: 'Unknown', reason: 'Progressing', message: 'Running upgrade action' },
-          { type: 'Reconciling', status: 'True', reason: 'Progressing', message: 'Running upgrade action' },
-        ];
-      }),
-      ...podinfoApp(),
-    );
+    cluster.api.put(podinfoRelease('upgrading'), ...podinfoApp());
 
     // Act
     const report = await validateTargetHelmRelease(cluster);
