@@ -1,8 +1,10 @@
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { IVpc } from 'aws-cdk-lib/aws-ec2';
 import { type Cluster, HelmChart, KubernetesManifest } from 'aws-cdk-lib/aws-eks-v2';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { containerLogGroupName, type DeploymentTarget } from '../target.js';
+import { ClusterTeardown } from '../constructs/cluster-teardown.js';
+import { containerLogGroupName, type DeploymentTarget, removalPolicyOf } from '../target.js';
 import { FLUX_CHART } from '../versions.js';
 
 /** Properties of {@link FluxStack}. */
@@ -131,5 +133,15 @@ export class FluxStack extends Stack {
     // The sync objects need Flux's CRDs, and the tree they pull expects cluster-config to exist.
     sync.node.addDependency(chart);
     sync.node.addDependency(clusterConfig);
+
+    // Deleted first on destroy, while Flux and its controllers still run: removes what Flux made
+    // the cluster create in AWS (load balancers, EBS volumes) before the cluster and the VPC go.
+    new ClusterTeardown(this, 'Teardown', {
+      cluster,
+      vpc,
+      deleteAfterTeardown: [chart, clusterConfig, sync],
+      logRetention: environment.logRetentionDays as RetentionDays,
+      removalPolicy: removalPolicyOf(environment),
+    });
   }
 }

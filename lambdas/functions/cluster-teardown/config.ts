@@ -5,8 +5,8 @@
  */
 import { type Environment, integerEnv, requiredEnv } from '../../aws/index.js';
 
-/** Longest wait the construct allows: the Provider framework's waiter runs for at most 2 hours. */
-export const MAX_WAIT_SECONDS = 7_200;
+/** Longest wait: CloudFormation waits at most an hour for a custom resource, and the Provider framework needs a margin after the wait. */
+export const MAX_WAIT_SECONDS = 3_000;
 
 /** The teardown's settings. */
 export interface TeardownConfig {
@@ -19,7 +19,7 @@ export interface TeardownConfig {
 /**
  * Reads {@link TeardownConfig} from `env`.
  *
- * @throws {ConfigError} when `CLUSTER_NAME` is missing or the wait is not a whole number of seconds up to 2 hours
+ * @throws {ConfigError} when `CLUSTER_NAME` is missing or the wait is not a whole number of seconds up to 50 minutes
  */
 export function readTeardownConfig(env: Environment): TeardownConfig {
   return {
