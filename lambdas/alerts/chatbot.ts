@@ -8,6 +8,7 @@
 import { type Alert, AlertSchema } from './alert.js';
 import { NotAnAlertError } from './errors.js';
 import {
+  clip,
   codeText,
   duration,
   link,
@@ -90,16 +91,16 @@ export function renderChatbotNotification(alert: Alert): ChatbotNotification {
     id: `${alert.incidentId}/${alert.state}/${alert.occurredAt}`.slice(0, 256),
     content: {
       textType: 'client-markdown',
-      title: clipText(`${wording.emoji} ${mrkdwn(titleLine(alert))}`, CHATBOT_BUDGET.title),
+      title: clip(`${wording.emoji} ${mrkdwn(titleLine(alert))}`, CHATBOT_BUDGET.title),
       description: description(alert),
       nextSteps: nextSteps(alert),
       keywords: [alert.environment, alert.cluster, alert.state, alert.severity, alert.target.kind].map((k) =>
-        clipText(k, 50),
+        clip(k, 50),
       ),
     },
     metadata: {
       threadId: alert.incidentId,
-      summary: clipText(titleLine(alert), 300),
+      summary: clip(titleLine(alert), 300),
       eventType: `fluxguard.${alert.state}`,
       relatedResources: relatedResources(alert),
       additionalContext: {
@@ -162,10 +163,6 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function clipText(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-
 function description(alert: Alert): string {
   const wording = STATE_WORDING[alert.state];
   const lines: string[] = [mrkdwn(wording.meaning)];
@@ -182,7 +179,7 @@ function description(alert: Alert): string {
   const facts = [
     `*Cluster:* ${mrkdwn(alert.cluster, 120)} (${mrkdwn(alert.environment, 60)})`,
     `*Target:* ${mrkdwn(targetPath(alert), 300)}`,
-    `*Trigger:* ${alert.trigger.source}: ${link(alert.trigger.link, clipText(alert.trigger.reason, 80))} at ${mrkdwn(utcTime(alert.trigger.at), 40)}`,
+    `*Trigger:* ${alert.trigger.source}: ${link(alert.trigger.link, clip(alert.trigger.reason, 80))} at ${mrkdwn(utcTime(alert.trigger.at), 40)}`,
   ];
   if (alert.revision) {
     const r = alert.revision;
@@ -211,12 +208,12 @@ function nextSteps(alert: Alert): string[] {
   const steps = [
     ...alert.actions
       .filter((action) => action.url)
-      .map((action) => link(action.url, clipText(action.label, 120))),
+      .map((action) => link(action.url, clip(action.label, 120))),
     ...alert.nextSteps.map(
       (step) => `\`${codeText(step, CHATBOT_BUDGET.nextStep - 2).replaceAll('`', "'")}\``,
     ),
   ];
-  return steps.slice(0, CHATBOT_BUDGET.nextSteps).map((step) => clipText(step, CHATBOT_BUDGET.nextStep));
+  return steps.slice(0, CHATBOT_BUDGET.nextSteps).map((step) => clip(step, CHATBOT_BUDGET.nextStep));
 }
 
 function relatedResources(alert: Alert): string[] {
@@ -250,7 +247,7 @@ function embeddedAlert(alert: Alert, budget: number): string {
 }
 
 function shrink<T>(value: T, text: number, items: number): T {
-  if (typeof value === 'string') return clipText(value, text) as T;
+  if (typeof value === 'string') return clip(value, text) as T;
   if (Array.isArray(value)) {
     const kept = value.slice(0, items).map((item) => shrink(item, text, items));
     if (value.length > items && typeof value[0] === 'string') kept.push(`… and ${value.length - items} more`);

@@ -6,6 +6,7 @@
  */
 import type { Alert, AlertState } from './alert.js';
 import {
+  clip,
   codeText,
   duration,
   link,
@@ -179,8 +180,7 @@ function mrkdwnSafeCut(text: string, max: number): string {
 }
 
 function plainHeader(alert: Alert): string {
-  const text = `${STATE_WORDING[alert.state].emoji} ${titleLine(alert)}`;
-  return text.length <= SLACK_BUDGET.header ? text : `${text.slice(0, SLACK_BUDGET.header - 1)}…`;
+  return clip(`${STATE_WORDING[alert.state].emoji} ${titleLine(alert)}`, SLACK_BUDGET.header);
 }
 
 function summary(alert: Alert): string {
@@ -206,7 +206,7 @@ function facts(alert: Alert): string[] {
     fact('Severity', alert.severity),
     fact(
       'Trigger',
-      `${alert.trigger.source}: ${link(alert.trigger.link, clipPlain(alert.trigger.reason, 80))}\n${mrkdwn(utcTime(alert.trigger.at), 60)}`,
+      `${alert.trigger.source}: ${link(alert.trigger.link, clip(alert.trigger.reason, 80))}\n${mrkdwn(utcTime(alert.trigger.at), 60)}`,
     ),
   ];
   const revision = alert.revision;
@@ -222,10 +222,6 @@ function facts(alert: Alert): string[] {
   if (alert.timeToRecoverySeconds !== undefined)
     out.push(fact('Time to recovery', duration(alert.timeToRecoverySeconds)));
   return out.slice(0, SLACK_LIMITS.fields);
-}
-
-function clipPlain(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 function evidenceText(alert: Alert): string | undefined {
@@ -250,7 +246,7 @@ function actionsText(alert: Alert): string | undefined {
   let text = '*Actions*';
   let shown = 0;
   for (const action of actions) {
-    const next = `\n• ${link(action.url, clipPlain(action.label, 200))}`;
+    const next = `\n• ${link(action.url, clip(action.label, 200))}`;
     if (text.length + next.length > SLACK_BUDGET.actions - 40) break;
     text += next;
     shown += 1;

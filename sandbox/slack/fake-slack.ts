@@ -134,6 +134,7 @@ export class FakeSlack {
     return `http://127.0.0.1:${this.#port}${path}`;
   }
 
+  /** Listens on a free port of 127.0.0.1. */
   async start(): Promise<void> {
     const server = createServer((request, response) => {
       this.#handle(request, response).catch((error: unknown) => {
@@ -145,6 +146,7 @@ export class FakeSlack {
     this.#port = (server.address() as AddressInfo).port;
   }
 
+  /** Closes the server and every open connection. */
   async stop(): Promise<void> {
     const server = this.#server;
     this.#server = undefined;
