@@ -272,6 +272,18 @@ function snapshotsOf(reader: ClusterReader): (namespace: string) => Promise<Name
   };
 }
 
+/** A HelmRelease's own status, as a rollout observation and a report line. */
+function releaseStatus(release: ObjectRef, flux: FluxContext): Assessed {
+  const status = assessHelmRelease(release, flux.helm ?? {});
+  const report: ReleaseReport = {
+    namespace: release.namespace,
+    name: release.name,
+    state: status.state,
+    ...(flux.lastAttemptedRevision ? { lastAttemptedRevision: flux.lastAttemptedRevision } : {}),
+  };
+  return { rollout: status, release: report };
+}
+
 /** A HelmRelease's own status and the workloads it labelled in its release namespace. */
 async function assessRelease(
   release: ObjectRef,
@@ -280,18 +292,11 @@ async function assessRelease(
   settings: CheckSettings,
   reader: ClusterReader,
 ): Promise<Assessed[]> {
-  const status = assessHelmRelease(release, flux.helm ?? {});
-  const report: ReleaseReport = {
-    namespace: release.namespace,
-    name: release.name,
-    state: status.state,
-    ...(flux.lastAttemptedRevision ? { lastAttemptedRevision: flux.lastAttemptedRevision } : {}),
-  };
   const snapshot = await snapshotOf(flux.releaseNamespace ?? release.namespace);
   const workloads = await settle(
     helmWorkloads(release, snapshot).map((item) => assessWorkload(item, snapshot, settings, reader)),
   );
-  return [{ rollout: status, release: report }, ...workloads];
+  return [releaseStatus(release, flux), ...workloads];
 }
 
 /** Reads a HelmRelease listed in an inventory, then assesses it like a HelmRelease target. */
@@ -340,9 +345,12 @@ async function assessNamespaces(
   }
   if (flux.kind === 'HelmRelease') {
     const release = { kind: 'HelmRelease', namespace: flux.namespace, name: flux.name };
-    const assessed = assessRelease(release, flux, snapshotOf, settings, reader);
-    // With an inventory, the release's workloads were assessed from it: keep only its own status.
-    groups.push(fromInventory ? assessed.then((items) => items.slice(0, 1)) : assessed);
+    // With an inventory, the release's workloads were assessed from it: add only its own status.
+    groups.push(
+      fromInventory
+        ? Promise.resolve([releaseStatus(release, flux)])
+        : assessRelease(release, flux, snapshotOf, settings, reader),
+    );
   }
   return (await Promise.all(groups)).flat();
 }
