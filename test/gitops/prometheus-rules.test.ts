@@ -3,7 +3,8 @@
  * passes `promtool check rules` and its unit tests (`promtool test rules`,
  * test/gitops/prometheus/<rule name>.rules.test.yaml), every fluxguard alert is shaped for the guard,
  * kube-state-metrics exposes the Flux labels the rules join, and the Alertmanager configuration
- * passes `amtool check-config` and routes fluxguard alerts to the guard with a bearer token file.
+ * passes `amtool check-config` and routes fluxguard alerts to the guard with a bearer token file that
+ * External Secrets Operator writes.
  */
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -129,6 +130,27 @@ describe.each(trees)('kube-prometheus-stack for fluxguard ($environment)', (tree
     const secrets = asArray(field(values, ['alertmanager', 'alertmanagerSpec', 'secrets']));
     expect(secrets.map((name) => `/etc/alertmanager/secrets/${String(name)}/token`)).toContain(file);
     expect(JSON.stringify(config)).not.toMatch(/"credentials"\s*:/);
+  });
+
+  it('gets the token file from a Secret External Secrets Operator copies from the guard stack secret', () => {
+    const cluster = SAMPLE_CLUSTER_CONFIG[tree.environment].cluster_name;
+    const externalSecret = tree.objects.find(
+      (object) => objectRef(object) === 'ExternalSecret/monitoring/fluxguard-alertmanager-token',
+    );
+    expect(externalSecret?.spec).toMatchObject({
+      secretStoreRef: { kind: 'SecretStore', name: 'fluxguard-aws' },
+      target: { name: 'fluxguard-alertmanager-token' },
+      data: [
+        {
+          secretKey: 'token',
+          remoteRef: { key: `fluxguard/${cluster}/alertmanager-token`, property: 'token' },
+        },
+      ],
+    });
+    expect(tree.objects.map(objectRef)).toContain('SecretStore/monitoring/fluxguard-aws');
+    expect(asArray(field(values, ['alertmanager', 'alertmanagerSpec', 'secrets']))).toContain(
+      'fluxguard-alertmanager-token',
+    );
   });
 
   it('passes amtool check-config', () => {
