@@ -1,4 +1,4 @@
-import { ArnFormat, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { IVpc } from 'aws-cdk-lib/aws-ec2';
 import type { Cluster } from 'aws-cdk-lib/aws-eks-v2';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -15,7 +15,7 @@ import { GuardSecrets } from '../constructs/guard-secrets.js';
 import { GuardStateTable } from '../constructs/guard-state-table.js';
 import { GuardWebhookApi, WEBHOOK_STAGE } from '../constructs/guard-webhook-api.js';
 import { acknowledge, wildcardResourceFinding } from '../nag.js';
-import { clusterName, type DeploymentTarget, removalPolicyOf } from '../target.js';
+import { clusterName, type DeploymentTarget, removalPolicyOf, tagsOf } from '../target.js';
 
 /** Properties of {@link GuardStack}. */
 export interface GuardStackProps extends StackProps {
@@ -168,7 +168,7 @@ export class GuardStack extends Stack {
     // A Function URL serves every path; the private API has its own /alertmanager resource.
     this.alertmanagerUrl = api.publicFluxUrl ? `${api.publicFluxUrl}alertmanager` : api.alertmanagerUrl;
 
-    new GuardMonitoring(this, 'Monitoring', {
+    const monitoring = new GuardMonitoring(this, 'Monitoring', {
       namePrefix: alarmPrefix,
       alertTopic: alerts.topic,
       functions,
@@ -180,6 +180,11 @@ export class GuardStack extends Stack {
       apiStage: WEBHOOK_STAGE,
       maxMessageAge: Duration.seconds(WORKER_TIMEOUT.toSeconds() * 6),
     });
+    // cfn-lint (1.51) does not know that dashboards take tags yet and fails the template; a
+    // dashboard costs the same with or without them.
+    for (const key of Object.keys(tagsOf(target))) {
+      Tags.of(monitoring).remove(key, { includeResourceTypes: ['AWS::CloudWatch::Dashboard'] });
+    }
     new GuardAppHealthAlarm(this, 'AppHealth', {
       clusterName: cluster.clusterName,
       clusterArn: cluster.clusterArn,
