@@ -33,6 +33,8 @@ export interface RevertTarget {
   kustomization: { namespace: string; name: string };
   /** The Kustomization `spec.path` (`./apps/prod`). */
   path: string;
+  /** The Git revision the Kustomization attempts (a HelmRelease's failing commit is its Kustomization's). */
+  revision?: string;
   source: { namespace: string; name: string; url: string; branch: string };
 }
 
@@ -147,10 +149,12 @@ export class KubeClusterGateway implements ClusterGateway {
         `GitRepository ${sourceNs}/${sourceName} does not follow a branch: nothing to revert on`,
       );
     }
+    const attempted = str(obj(ks.status).lastAttemptedRevision);
     return {
       kustomization,
       path: str(spec.path) ?? './',
       source: { namespace: sourceNs, name: sourceName, url, branch },
+      ...(attempted ? { revision: attempted } : {}),
     };
   }
 

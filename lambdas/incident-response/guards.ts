@@ -7,8 +7,9 @@
  *
  * @module
  */
+
+import { sameRevision } from '../flux/index.js';
 import type { Decision, DecisionFacts } from './decision.js';
-import { sameCommit } from './model.js';
 
 /** A guard: a name and a rule that answers a {@link Decision} when it stops the revert. */
 export interface Guard {
@@ -58,7 +59,7 @@ export const currentRevisionOnly: Guard = {
         alert: { state: 'inconclusive', severity: 'warning' },
       };
     }
-    if (f.revision !== undefined && !sameCommit(f.revision, f.liveRevision)) {
+    if (f.revision !== undefined && !sameRevision(f.revision, f.liveRevision)) {
       return {
         action: 'ignore',
         reason: 'not-current-revision',

@@ -339,6 +339,11 @@ export async function processIncident(
       facts.bakeChecksLeft = at.getTime() + settings.followUpSeconds * 1000 < end;
     }
 
+    const helmRolledBack =
+      input.source === 'flux' &&
+      object.kind === 'HelmRelease' &&
+      input.message.event.reason === 'RollbackSucceeded';
+
     // 3. Guards that need no validation, then validation.
     const failureTrigger = FAILURE_TRIGGERS.includes(r.trigger) && !(r.trigger === 'alarm' && !inBakeWindow);
     let report: ValidationReport | undefined;
@@ -356,6 +361,15 @@ export async function processIncident(
       });
       facts.verdict = verdictFacts(report, live);
       note('validate', report.summary.split('\n')[0] ?? report.verdict);
+      if (helmRolledBack && facts.verdict.verdict !== 'fail') {
+        // The cluster runs the previous release again, but git still declares the failed version:
+        // helm-controller's own rollback is the confirmation.
+        facts.verdict = { verdict: 'fail', definitive: true };
+        note(
+          'validate',
+          'helm-controller already rolled back in the cluster; git still declares the failed version',
+        );
+      }
     }
 
     // 4. What git says, only when a revert is on the table.
@@ -364,13 +378,17 @@ export async function processIncident(
     let gitFacts: GitFacts | undefined;
     let ledger: LedgerEntry | undefined;
     decision ??= decide(facts);
-    if ((decision.action === 'revert' || decision.action === 'pull-request') && live && failingSha) {
+    let gitSha = failingSha;
+    if ((decision.action === 'revert' || decision.action === 'pull-request') && live) {
       try {
         target = await deps.cluster.revertTarget(live);
+        // A HelmRelease's revision is a chart version: the commit is the one its Kustomization attempts.
+        if (object.kind === 'HelmRelease') gitSha = shaOf(target.revision);
+        if (!gitSha) throw new Error(`no Git commit is known for ${revision ?? 'this event'}`);
         git = await deps.git(target.source.url);
         ledger = {
           repository: git.repository,
-          sha: failingSha,
+          sha: gitSha,
           object,
           status: 'pending',
           incidentId: id,
@@ -389,7 +407,7 @@ export async function processIncident(
           }),
           git.inspect({
             branch: target.source.branch,
-            failing: failingSha,
+            failing: gitSha,
             ...(state.lastKnownGood ? { lastKnownGood: state.lastKnownGood.sha } : {}),
             scope: target.path,
           }),
@@ -413,6 +431,12 @@ export async function processIncident(
         };
       }
       if (gitFacts) decision = decide(facts);
+    }
+    if (helmRolledBack && (decision.action === 'revert' || decision.action === 'pull-request')) {
+      decision = {
+        ...decision,
+        detail: `${decision.detail}; helm-controller already rolled back in the cluster, but git still declares the failed version, so it is reverted in git all the same`,
+      };
     }
     note('decide', `${decision.action} (${decision.reason}): ${decision.detail}`);
 
@@ -448,9 +472,9 @@ export async function processIncident(
       incident ??= newIncident();
       incident.state = 'reverting';
       touched.add('incident');
-      if (git && target && gitFacts && ledger && failingSha) {
+      if (git && target && gitFacts && ledger && gitSha) {
         try {
-          const result = await act(git, target, gitFacts, ledger, failingSha, decision.action);
+          const result = await act(git, target, gitFacts, ledger, gitSha, decision.action);
           revertResult = result.revert;
           alertState = result.alertState;
           severity = result.severity;

@@ -54,7 +54,8 @@ const REPO_URL = 'https://127.0.0.1/acme/gitops.git';
 export const INITIAL: CommitSpec = {
   message: 'Initial layout',
   files: {
-    [`${APP_PATH}/kustomization.yaml`]: 'resources: [web.yaml]\n',
+    [`${APP_PATH}/kustomization.yaml`]: 'resources: [web.yaml, podinfo.yaml]\n',
+    [`${APP_PATH}/podinfo.yaml`]: 'chart: podinfo\nversion: 6.7.0\n',
     [`${APP_PATH}/web.yaml`]: 'image: ghcr.io/acme/shop-web:1.4.2 # {"$imagepolicy": "flux-system:web"}\n',
     'gitops/infrastructure/ingress.yaml': 'ingress: nginx\n',
   },
@@ -257,14 +258,12 @@ export async function world(
   return w;
 }
 
-/** A HelmRelease `shop/podinfo` applied by Kustomization flux-system/apps, attempting `chartVersion`. */
+/** A HelmRelease `shop/podinfo` applied by Kustomization flux-system/apps, its upgrade to `chartVersion` failed. */
 export function helmReleaseApplied(chartVersion: string): KubeObject {
-  const hr = helmRelease('podinfo', 'shop', 'shop', chartVersion);
-  hr.metadata.labels = {
-    'kustomize.toolkit.fluxcd.io/name': 'apps',
-    'kustomize.toolkit.fluxcd.io/namespace': 'flux-system',
-  };
-  return hr;
+  return helmRelease('podinfo', 'shop', 'shop', chartVersion, {
+    state: 'upgrade-failed',
+    appliedBy: { namespace: 'flux-system', name: 'apps' },
+  });
 }
 
 /** Runs a scenario step and throws at `step` (an injected crash). */

@@ -1,0 +1,252 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ObjectRef } from '../../../lambdas/incident-response/index.js';
+import type { IncidentInput } from '../../../lambdas/incidents/index.js';
+import { parseIncidentInput } from '../../../lambdas/incidents/index.js';
+import { app } from '../../../sandbox/index.js';
+import { fixtureJson } from '../../support/fixtures.js';
+import { APP_PATH, helmReleaseApplied, type World, world } from './support/world.js';
+
+let w: World | undefined;
+afterEach(async () => {
+  await w?.close();
+  w = undefined;
+});
+
+const APPS: ObjectRef = { cluster: 'prod', kind: 'Kustomization', namespace: 'flux-system', name: 'apps' };
+const ALARM_ARN = 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:web-5xx';
+const TAGS = {
+  [ALARM_ARN]: { 'fluxguard:cluster': 'prod', 'fluxguard:target': 'Kustomization/flux-system/apps' },
+};
+
+/** The EventBridge alarm fixture, for the `web-5xx` alarm, in `state` at `at`. */
+function alarmEvent(state: 'ALARM' | 'OK', at: Date): IncidentInput {
+  const event = fixtureJson<Record<string, unknown> & { detail: Record<string, Record<string, unknown>> }>(
+    'aws-events/cloudwatch-alarm-state-change.eventbridge.json',
+  );
+  event.resources = [ALARM_ARN];
+  event.time = at.toISOString();
+  (event.detail as Record<string, unknown>).alarmName = 'web-5xx';
+  event.detail.state = {
+    ...event.detail.state,
+    value: state,
+    timestamp: at.toISOString().replace('Z', '+0000'),
+  };
+  return parseIncidentInput(event);
+}
+
+/** Delivers every scheduled follow-up, moving the clock to its due time, until none is left or `until` says stop. */
+async function bake(v: World, until: () => Promise<boolean> | boolean = () => false): Promise<number> {
+  let delivered = 0;
+  while (v.followUps.length > 0) {
+    const next = v.followUps.shift();
+    if (!next) break;
+    v.clock.now = new Date(Date.parse(next.scheduledAt) + v.settings.followUpSeconds * 1000);
+    await v.run({ source: 'follow-up', followUp: next }, next.id);
+    delivered += 1;
+    if (await until()) break;
+  }
+  return delivered;
+}
+
+describe('early detection through the bake window', () => {
+  it('reverts a crash-looping revision from a follow-up check, before Flux’s own health-check timeout', async () => {
+    // Prepare: Flux applied the new revision; its pods crash-loop
+    w = await world();
+    const failing = w.shas[1] as string;
+    w.deploy({ state: 'crashloop', attempted: failing, failed: false });
+    const appliedAt = w.clock.now.getTime();
+
+    // Act
+    const applied = await w.run(
+      w.flux({ reason: 'Progressing', severity: 'info', revision: `main@sha1:${failing}` }),
+    );
+    const v = w;
+    await bake(w, async () => (await v.commitsAfter(failing)).length > 0);
+
+    // Assess
+    expect(applied).toMatchObject({ kind: 'recorded', code: 'bake-started' });
+    expect(await w.commitsAfter(failing)).toHaveLength(1);
+    expect(w.clock.now.getTime() - appliedAt).toBeLessThan(5 * 60_000);
+    expect(w.alerts().map((a) => [a.state, a.trigger.source])).toEqual([['reverted', 'follow-up']]);
+  });
+
+  it('never reverts a slow, healthy rollout: follow-ups until the bake window ends, then Flux decides', async () => {
+    // Prepare
+    w = await world();
+    const failing = w.shas[1] as string;
+    w.deploy({ state: 'progressing', attempted: failing, failed: false });
+
+    // Act
+    await w.run(w.flux({ reason: 'Progressing', severity: 'info', revision: `main@sha1:${failing}` }));
+    const checks = await bake(w);
+
+    // Assess
+    expect(checks).toBeGreaterThanOrEqual(8);
+    expect(await w.commitsAfter(failing)).toEqual([]);
+    expect(w.sns.messages).toEqual([]);
+    const reasons = (await w.store.summary(50)).recentDecisions.map((d) => d.reason);
+    expect(reasons[0]).toBe('bake-window-over');
+    expect(reasons).not.toContain('confirmed-failure');
+  });
+});
+
+describe('after a revert', () => {
+  it('resolves the incident in the same thread once Flux applied the revert and validation passes, and records it as last known good', async () => {
+    // Prepare: a reverted incident
+    w = await world(
+      [{ message: 'Bump web to 1.4.3', files: { [`${APP_PATH}/web.yaml`]: 'image: web:1.4.3\n' } }],
+      {
+        reapplyPullRequest: false,
+      },
+    );
+    const failing = w.shas[1] as string;
+    w.deploy({ state: 'crashloop', attempted: failing });
+    const reverted = await w.run(
+      w.flux({ reason: 'HealthCheckFailed', severity: 'error', revision: `main@sha1:${failing}` }),
+    );
+    const revert = reverted.revert?.commitSha as string;
+
+    // Act: 48 s later Flux applied the revert and the app is healthy
+    w.clock.now = new Date(w.clock.now.getTime() + 48_000);
+    w.deploy({ state: 'healthy', attempted: revert, failed: false });
+    const recovered = await w.run(
+      w.flux({ reason: 'ReconciliationSucceeded', severity: 'info', revision: `main@sha1:${revert}` }),
+    );
+
+    // Assess
+    expect(recovered).toMatchObject({ kind: 'alerted', code: 'recovered', incidentId: reverted.incidentId });
+    const alerts = w.alerts();
+    expect(alerts.map((a) => a.state)).toEqual(['reverted', 'recovered']);
+    expect(alerts[1]).toMatchObject({ incidentId: reverted.incidentId, timeToRecoverySeconds: 48 });
+    const state = await w.store.loadObject(APPS);
+    expect(state.lastKnownGood?.sha).toBe(revert);
+    expect(state.incidents[0]?.state).toBe('recovered');
+  });
+
+  it('makes no new revert when the revert’s own revision fails: a critical alert, and the breaker opens', async () => {
+    // Prepare
+    w = await world(undefined, { reapplyPullRequest: false });
+    const failing = w.shas[1] as string;
+    w.deploy({ state: 'crashloop', attempted: failing });
+    const reverted = await w.run(
+      w.flux({ reason: 'HealthCheckFailed', severity: 'error', revision: `main@sha1:${failing}` }),
+    );
+    const revert = reverted.revert?.commitSha as string;
+
+    // Act
+    w.clock.now = new Date(w.clock.now.getTime() + 6 * 60_000);
+    w.deploy({ state: 'crashloop', attempted: revert });
+    const outcome = await w.run(
+      w.flux({ reason: 'HealthCheckFailed', severity: 'error', revision: `main@sha1:${revert}` }),
+    );
+
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'alerted', code: 'revert-failed' });
+    expect(await w.commitsAfter(revert)).toEqual([]);
+    expect(w.alerts().map((a) => [a.state, a.severity])).toEqual([
+      ['reverted', 'critical'],
+      ['not-recovered', 'critical'],
+    ]);
+    expect((await w.store.loadObject(APPS)).breaker?.open).toBe(true);
+  });
+});
+
+describe('HelmRelease incidents', () => {
+  it('validates the HelmRelease and reverts its Kustomization’s path', async () => {
+    // Prepare: Kustomization flux-system/apps applied the HelmRelease whose upgrade to 6.7.1 fails
+    w = await world([
+      {
+        message: 'podinfo 6.7.1',
+        files: { [`${APP_PATH}/podinfo.yaml`]: 'chart: podinfo\nversion: 6.7.1\n' },
+      },
+    ]);
+    const failing = w.shas[1] as string;
+    w.deploy({ state: 'healthy', attempted: failing });
+    w.kube.put(
+      helmReleaseApplied('6.7.1'),
+      ...app('podinfo', {
+        state: 'crashloop',
+        health: false,
+        owner: {},
+        labels: { 'helm.toolkit.fluxcd.io/name': 'podinfo', 'helm.toolkit.fluxcd.io/namespace': 'shop' },
+      }),
+    );
+
+    // Act
+    const outcome = await w.run(
+      w.flux({
+        kind: 'HelmRelease',
+        namespace: 'shop',
+        name: 'podinfo',
+        reason: 'UpgradeFailed',
+        severity: 'error',
+        revision: '6.7.1',
+      }),
+    );
+
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'acted', revert: { outcome: 'reverted' } });
+    const after = await w.commitsAfter(failing);
+    expect(after).toHaveLength(1);
+    const revert = (after[0] as string).split(' ')[0] as string;
+    expect(await w.repo.diffNames(failing, revert)).toEqual([`${APP_PATH}/podinfo.yaml`]);
+    expect(w.patches.filter((p) => p.endsWith('requestedAt'))).toEqual([
+      'GitRepository/flux-system/flux-system requestedAt',
+      'Kustomization/flux-system/apps requestedAt',
+      'HelmRelease/shop/podinfo requestedAt',
+    ]);
+    expect(w.alerts()[0]).toMatchObject({
+      target: { kind: 'HelmRelease', namespace: 'shop', name: 'podinfo' },
+    });
+  });
+});
+
+describe('CloudWatch alarms', () => {
+  it('blames the revision applied last for an alarm inside its bake window, and reverts it', async () => {
+    // Prepare
+    w = await world(undefined, { reapplyPullRequest: false }, { tags: TAGS });
+    const failing = w.shas[1] as string;
+    w.deploy({ state: 'healthy', attempted: failing, failed: false });
+    await w.run(w.flux({ reason: 'Progressing', severity: 'info', revision: `main@sha1:${failing}` }));
+
+    // Act
+    w.clock.now = new Date(w.clock.now.getTime() + 3 * 60_000);
+    const outcome = await w.run(alarmEvent('ALARM', w.clock.now));
+
+    // Assess
+    expect(outcome).toMatchObject({
+      kind: 'acted',
+      code: 'confirmed-failure',
+      revision: `main@sha1:${failing}`,
+    });
+    expect(await w.commitsAfter(failing)).toHaveLength(1);
+    expect(w.alerts()[0]).toMatchObject({
+      state: 'reverted',
+      trigger: { source: 'alarm', reason: 'web-5xx' },
+    });
+  });
+
+  it('outside any bake window: "not caused by a deploy", nothing reverted; back to OK resolves the incident', async () => {
+    // Prepare
+    w = await world(undefined, {}, { tags: TAGS });
+    const failing = w.shas[1] as string;
+    w.deploy({ state: 'healthy', attempted: failing, failed: false });
+
+    // Act
+    const fired = await w.run(alarmEvent('ALARM', w.clock.now));
+    w.clock.now = new Date(w.clock.now.getTime() + 5 * 60_000);
+    const ok = await w.run(alarmEvent('OK', w.clock.now));
+
+    // Assess
+    expect(fired).toMatchObject({ kind: 'alerted', code: 'not-caused-by-deploy' });
+    expect(ok).toMatchObject({ code: 'alarm-ok', incidentId: fired.incidentId });
+    expect(await w.commitsAfter(failing)).toEqual([]);
+    expect(w.alerts().map((a) => a.state)).toEqual(['not-caused-by-deploy', 'recovered']);
+  });
+
+  it('ignores an alarm without fluxguard tags', async () => {
+    w = await world();
+    const outcome = await w.run(alarmEvent('ALARM', w.clock.now));
+    expect(outcome).toMatchObject({ kind: 'ignored', code: 'alarm-not-mapped' });
+  });
+});
