@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../../lambdas/aws/index.js';
-import { readTeardownConfig } from '../../../../lambdas/functions/cluster-teardown/config.js';
+import {
+  MAX_WAIT_SECONDS,
+  readTeardownConfig,
+} from '../../../../lambdas/functions/cluster-teardown/config.js';
+import { MAX_TEARDOWN_WAIT } from '../../../../lib/constructs/cluster-teardown.js';
 
 describe('readTeardownConfig', () => {
   it('reads the cluster and waits 10 minutes by default', () => {
@@ -24,5 +28,9 @@ describe('readTeardownConfig', () => {
   ])('refuses %j', (env, message) => {
     expect(() => readTeardownConfig(env)).toThrow(ConfigError);
     expect(() => readTeardownConfig(env)).toThrow(message);
+  });
+
+  it('bounds the wait as the construct does, so the deployed limit and the read limit agree', () => {
+    expect(MAX_WAIT_SECONDS).toBe(MAX_TEARDOWN_WAIT.toSeconds());
   });
 });
