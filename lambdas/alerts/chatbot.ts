@@ -237,13 +237,25 @@ const SHRINK_STEPS: ReadonlyArray<{ text: number; items: number }> = [
 
 function embeddedAlert(alert: Alert, budget: number): string {
   const full = JSON.stringify(alert);
-  // Inside the notification the JSON is a JSON string again: quotes and backslashes double.
-  if (utf8Bytes(JSON.stringify(full)) <= budget) return full;
+  if (embeddedBytes(full) <= budget) return full;
   for (const step of SHRINK_STEPS) {
     const json = JSON.stringify(shrink(alert, step.text, step.items));
-    if (utf8Bytes(JSON.stringify(json)) <= budget) return json;
+    if (embeddedBytes(json) <= budget) return json;
   }
   return JSON.stringify(shrink(alert, 40, 3));
+}
+
+/**
+ * The UTF-8 size of `json` once it is a JSON string inside the notification: its quotes and
+ * backslashes are escaped once more (control characters already are), plus the two quotes.
+ */
+function embeddedBytes(json: string): number {
+  let escapes = 2;
+  for (let i = 0; i < json.length; i += 1) {
+    const code = json.charCodeAt(i);
+    if (code === 0x22 || code === 0x5c) escapes += 1;
+  }
+  return utf8Bytes(json) + escapes;
 }
 
 function shrink<T>(value: T, text: number, items: number): T {
