@@ -37,3 +37,22 @@ export interface Condition {
   message?: string;
   lastTransitionTime?: string;
 }
+
+/** The condition of `type` among `conditions`, if reported. */
+export function conditionOf(
+  conditions: readonly Condition[] | undefined,
+  type: string,
+): Condition | undefined {
+  return conditions?.find((condition) => condition.type === type);
+}
+
+/** A condition as evidence reads it: `False ProgressDeadlineExceeded: ReplicaSet "web-5d" has timed out…`. */
+export function describeCondition(condition: Condition): string {
+  const reason = condition.reason ? ` ${condition.reason}` : '';
+  return `${condition.status}${reason}${condition.message ? `: ${condition.message}` : ''}`;
+}
+
+/** Whether the pod's `Ready` condition is `True`. */
+export function isPodReady(pod: Pod): boolean {
+  return conditionOf(pod.status?.conditions, 'Ready')?.status === 'True';
+}

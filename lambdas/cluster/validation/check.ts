@@ -1,5 +1,5 @@
 import { FluxObjectError, KubeRequestError } from '../errors.js';
-import type { Condition, Pod, ReplicaSet, Service } from '../kube-objects.js';
+import { describeCondition, type Pod, type ReplicaSet, type Service } from '../kube-objects.js';
 import type { ClusterReader, NamespaceSnapshot } from '../kube-reader.js';
 import {
   type FluxContext,
@@ -80,10 +80,6 @@ function everyLayer(observation: Observation): Record<Layer, Observation> {
 
 function listError(object: string, list: { error?: KubeRequestError }): Observation | undefined {
   return list.error ? inconclusive(errorEvidence(object, list.error)) : undefined;
-}
-
-function describeCondition(condition: Condition): string {
-  return `${condition.status}${condition.reason ? ` ${condition.reason}` : ''}${condition.message ? `: ${condition.message}` : ''}`;
 }
 
 /** Reads and parses the Flux object, or says why every layer is inconclusive. */

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { FluxObjectError } from '../errors.js';
-import type { Condition } from '../kube-objects.js';
+import { type Condition, conditionOf } from '../kube-objects.js';
 
 /** A Flux object validation starts from. */
 export type FluxTargetKind = 'Kustomization' | 'HelmRelease';
@@ -266,10 +266,6 @@ function parse<T>(schema: z.ZodMiniType<T>, object: unknown, what: string): T {
     throw new FluxObjectError(`${what} is not shaped as expected: ${z.prettifyError(result.error)}`);
   }
   return result.data;
-}
-
-function conditionOf(conditions: readonly Condition[] | undefined, type: string): Condition | undefined {
-  return conditions?.find((c) => c.type === type);
 }
 
 function appliedBy(labels: Record<string, string> | undefined): FluxContext['kustomization'] {

@@ -1,4 +1,4 @@
-import type { Condition } from '../kube-objects.js';
+import { describeCondition } from '../kube-objects.js';
 import type { HelmReleaseStatus, ObjectRef } from './flux-context.js';
 import { type Evidence, type Observation, objectName } from './types.js';
 
@@ -11,10 +11,6 @@ const FAILED_REASONS: ReadonlySet<string> = new Set([
   'RollbackFailed',
   'UninstallFailed',
 ]);
-
-function describeCondition(condition: Condition): string {
-  return `${condition.status}${condition.reason ? ` ${condition.reason}` : ''}${condition.message ? `: ${condition.message}` : ''}`;
-}
 
 /**
  * A HelmRelease's own status, as one rollout observation: helm-controller has not seen the new spec

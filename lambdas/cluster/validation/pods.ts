@@ -1,4 +1,11 @@
-import type { ObjectMeta, Pod, ReplicaSet, StatefulSet } from '../kube-objects.js';
+import {
+  conditionOf,
+  isPodReady,
+  type ObjectMeta,
+  type Pod,
+  type ReplicaSet,
+  type StatefulSet,
+} from '../kube-objects.js';
 import { replicasToUpdate } from './rollout.js';
 import { type Evidence, type Observation, type Observed, type Workload, workloadName } from './types.js';
 
@@ -38,10 +45,6 @@ function ownedBy(meta: ObjectMeta | undefined, owner: ObjectMeta | undefined, ki
 
 function isTerminal(pod: Pod): boolean {
   return pod.status?.phase === 'Failed' || pod.status?.phase === 'Succeeded';
-}
-
-function isReady(pod: Pod): boolean {
-  return (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 }
 
 function podName(pod: Pod): string {
@@ -229,7 +232,7 @@ function containerProblems(
 export function podProblems(pod: Pod, { now }: { now?: Date } = {}): PodProblems {
   const object = podName(pod);
   const found: PodProblems = { fail: [], pending: [], info: [] };
-  const scheduled = (pod.status?.conditions ?? []).find((c) => c.type === 'PodScheduled');
+  const scheduled = conditionOf(pod.status?.conditions, 'PodScheduled');
   if (scheduled?.status === 'False' && scheduled.reason === 'Unschedulable') {
     const since = Date.parse(scheduled.lastTransitionTime ?? pod.metadata?.creationTimestamp ?? '');
     const ageMs = now && !Number.isNaN(since) ? now.getTime() - since : undefined;
@@ -270,7 +273,7 @@ export function assessPods(
   if (current.unknown && current.desired > 0) {
     return { state: rollout === 'pending' ? 'pending' : 'inconclusive', evidence: [current.revision] };
   }
-  const ready = current.pods.filter(isReady).length;
+  const ready = current.pods.filter(isPodReady).length;
   const readiness: Evidence = { object, field: 'ready pods', value: `${ready}/${current.desired}` };
   const found: PodProblems = { fail: [], pending: [], info: [] };
   for (const pod of current.pods) {
@@ -303,7 +306,7 @@ export function assessPods(
     return { state: 'inconclusive', evidence: [readiness, current.revision, mismatch, ...found.info] };
   }
   const notReady = current.pods
-    .filter((p) => !isReady(p))
+    .filter((p) => !isPodReady(p))
     .map(
       (p): Evidence => ({
         object: podName(p),

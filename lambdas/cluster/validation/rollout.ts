@@ -1,4 +1,12 @@
-import type { Condition, DaemonSet, Deployment, Pod, StatefulSet } from '../kube-objects.js';
+import {
+  conditionOf,
+  type DaemonSet,
+  type Deployment,
+  describeCondition,
+  isPodReady,
+  type Pod,
+  type StatefulSet,
+} from '../kube-objects.js';
 import { type Evidence, type Observation, type Workload, workloadName } from './types.js';
 
 /** The Deployment controller's default `spec.progressDeadlineSeconds`. */
@@ -10,14 +18,6 @@ export interface RolloutContext {
   now?: Date;
   /** The pods of the workload's current revision (see `currentPods`). */
   currentPods?: readonly Pod[];
-}
-
-function conditionOf(conditions: readonly Condition[] | undefined, type: string): Condition | undefined {
-  return conditions?.find((c) => c.type === type);
-}
-
-function describeCondition(c: Condition): string {
-  return `${c.status}${c.reason ? ` ${c.reason}` : ''}${c.message ? `: ${c.message}` : ''}`;
 }
 
 /** Whether the controller has seen the latest spec; evidence when it has not. */
@@ -34,10 +34,6 @@ function counts(object: string, field: string, value: number | undefined, desire
   return { object, field, value: `${value ?? 0}/${desired}` };
 }
 
-function isReady(pod: Pod): boolean {
-  return (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
-}
-
 /**
  * When the current revision's shortfall of ready pods began: the earliest time one of its pods that
  * is not ready became so (its `Ready` condition's transition, else its creation). Undefined when no
@@ -45,7 +41,7 @@ function isReady(pod: Pod): boolean {
  */
 export function shortfallSince(pods: readonly Pod[]): Date | undefined {
   const times = pods
-    .filter((pod) => !isReady(pod))
+    .filter((pod) => !isPodReady(pod))
     .map((pod) => {
       const ready = conditionOf(pod.status?.conditions, 'Ready');
       return Date.parse(ready?.lastTransitionTime ?? pod.metadata?.creationTimestamp ?? '');
