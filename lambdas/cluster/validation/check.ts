@@ -327,7 +327,6 @@ async function assessNamespaces(
   const groups: Array<Promise<Assessed[]>> = [];
   const fromInventory = flux.kind === 'Kustomization' || flux.inventorySize > 0;
   if (fromInventory) {
-    for (const ref of flux.workloads) snapshotOf(ref.namespace);
     for (const ref of flux.workloads) {
       groups.push(
         snapshotOf(ref.namespace).then((snapshot) =>
