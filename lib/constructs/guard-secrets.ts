@@ -87,13 +87,13 @@ export class GuardSecrets extends Construct {
     this.github = filledLater(
       'GitHub',
       `fluxguard/${props.clusterName}/github`,
-      'fluxguard GitHub credentials: {"token": "..."} or a GitHub App; filled by the operator',
+      'fluxguard GitHub credentials: {"token": "..."} or {"appId", "installationId", "privateKey"}; filled by the operator',
     );
     if (props.slack) {
       this.slack = filledLater(
         'Slack',
         `fluxguard/${props.clusterName}/slack`,
-        'fluxguard slack-notifier: {"botToken": "xoxb-...", "channelId": "C..."}; filled by the operator',
+        'fluxguard slack-notifier: {"botToken": "xoxb-...", "channel": "C..."}; filled by the operator',
       );
     }
     acknowledge(
