@@ -50,6 +50,8 @@ export interface TeardownCheck {
   sweep?: SweepReport;
   /** Why this check's sweep failed; the AWS reading decides anyway. */
   sweepError?: Error;
+  /** Why AWS could not be read; the check is not done, and the next one tries again. */
+  awsError?: Error;
 }
 
 /**
@@ -82,7 +84,8 @@ export async function startTeardown(deps: TeardownDeps): Promise<TeardownStart> 
  * then reads the load balancers and target groups tagged `elbv2.k8s.aws/cluster=<cluster>` and the
  * swept volumes. Done when none is left, or when the cluster itself is gone.
  *
- * @throws {TeardownIncompleteError} when something is left at the deadline; the message names each of them
+ * @throws {TeardownIncompleteError} when something is left at the deadline (the message names each of
+ *   them), or AWS still cannot be read then
  */
 export async function checkTeardown(deps: TeardownDeps, progress: TeardownProgress): Promise<TeardownCheck> {
   if (progress.clusterGone) return { done: true };
@@ -99,12 +102,24 @@ export async function checkTeardown(deps: TeardownDeps, progress: TeardownProgre
   } finally {
     await cluster.close();
   }
-  check.leftovers = await deps.aws.leftovers(deps.clusterName, [...volumeIds]);
-  if (isClean(check.leftovers)) return { ...check, done: true };
-  if (now().getTime() >= Date.parse(progress.deadline)) {
-    const waited = Math.round((deps.waitMs ?? DEFAULT_WAIT_MS) / 60_000);
+  const pastDeadline = now().getTime() >= Date.parse(progress.deadline);
+  const waited = `${Math.round((deps.waitMs ?? DEFAULT_WAIT_MS) / 60_000)} min`;
+  try {
+    check.leftovers = await deps.aws.leftovers(deps.clusterName, [...volumeIds]);
+  } catch (error) {
+    // Never "done" without a reading: retry on the next check, give up only at the deadline.
+    check.awsError = error as Error;
+    if (!pastDeadline) return check;
     throw new TeardownIncompleteError(
-      `Teardown of cluster ${deps.clusterName} gave up after waiting ${waited} min; still in AWS: ` +
+      `Teardown of cluster ${deps.clusterName} gave up after waiting ${waited}: what is left in AWS ` +
+        `could not be read: ${check.awsError.message}`,
+      { cause: error },
+    );
+  }
+  if (isClean(check.leftovers)) return { ...check, done: true };
+  if (pastDeadline) {
+    throw new TeardownIncompleteError(
+      `Teardown of cluster ${deps.clusterName} gave up after waiting ${waited}; still in AWS: ` +
         `${describeLeftovers(check.leftovers)}. ` +
         'Delete them (or stop what keeps re-creating them) and delete the stack again.' +
         (check.sweepError ? ` The last cluster sweep failed: ${check.sweepError.message}` : ''),

@@ -87,6 +87,8 @@ export function createTeardownHandlers({ deps, logger }: TeardownHandlerOptions)
         throw new Error(`isComplete got no teardown progress from onEvent: ${z.prettifyError(parsed.error)}`);
       const check = await checkTeardown(resolve(), parsed.data);
       if (check.sweepError) logger.warn('Sweeping the cluster again failed', { error: check.sweepError });
+      if (check.awsError)
+        logger.warn('Reading what is left in AWS failed; trying again', { error: check.awsError });
       logger.info(check.done ? 'Nothing left in AWS' : 'Waiting for AWS resources to go', {
         clusterName: resolve().clusterName,
         leftovers: check.leftovers,

@@ -183,6 +183,24 @@ describe('startTeardown and checkTeardown', () => {
     expect(check).toMatchObject({ done: false, leftovers: { loadBalancers: ['k8s-srechall-web'] } });
   });
 
+  it('is not done while AWS cannot be read, and gives up saying so at the deadline', async () => {
+    // Prepare
+    const failing: LeftoverReader = { leftovers: () => Promise.reject(new Error('Rate exceeded')) };
+    const time = clock();
+    const deps = { clusterName: CLUSTER, access: fakeAccess(api), aws: failing, now: time.now };
+    const { progress } = await startTeardown(deps);
+
+    // Act
+    const early = await checkTeardown(deps, progress);
+    time.advance(10 * 60_000);
+    const failure = await checkTeardown(deps, progress).catch((error: unknown) => error);
+
+    // Assess
+    expect(early).toMatchObject({ done: false, awsError: { message: 'Rate exceeded' } });
+    expect(failure).toBeInstanceOf(TeardownIncompleteError);
+    expect((failure as Error).message).toMatch(/could not be read: Rate exceeded$/);
+  });
+
   it('succeeds at once when the cluster is already gone (a second delete attempt), reading nothing', async () => {
     // Prepare
     const untouched: LeftoverReader = {
