@@ -3,6 +3,7 @@ import type { DaemonSet, Pod, StatefulSet } from '../../../lambdas/cluster/kube-
 import { confirm } from '../../../lambdas/cluster/validation/confirm.js';
 import { workloadsOfInventory } from '../../../lambdas/cluster/validation/flux-context.js';
 import { assessProbe, type HealthTarget } from '../../../lambdas/cluster/validation/health.js';
+import { assessHelmRelease } from '../../../lambdas/cluster/validation/helm-release.js';
 import { assessPods, currentPods, podProblems } from '../../../lambdas/cluster/validation/pods.js';
 import {
   formatSummary,
@@ -403,5 +404,74 @@ describe('current pods of StatefulSets and DaemonSets', () => {
       state: 'pass',
       evidence: [{ object: 'DaemonSet/shop/agent', field: 'ready pods', value: '2/2' }],
     });
+  });
+});
+
+describe('HelmRelease status', () => {
+  const release = { kind: 'HelmRelease', namespace: 'apps', name: 'podinfo' };
+  const condition = (type: string, status: string, reason: string) => ({
+    type,
+    status,
+    reason,
+    message: reason,
+  });
+
+  it.each([
+    [
+      'Ready=True, deployed',
+      {
+        ready: condition('Ready', 'True', 'UpgradeSucceeded'),
+        latest: { chartVersion: '6.7.1', status: 'deployed' },
+      },
+      'pass',
+    ],
+    [
+      'upgrade failed',
+      {
+        ready: condition('Ready', 'False', 'UpgradeFailed'),
+        released: condition('Released', 'False', 'UpgradeFailed'),
+      },
+      'fail',
+    ],
+    [
+      'rolled back after a failed upgrade',
+      { ready: condition('Ready', 'False', 'RollbackSucceeded') },
+      'fail',
+    ],
+    [
+      'retries exhausted',
+      {
+        ready: condition('Ready', 'False', 'ArtifactFailed'),
+        stalled: condition('Stalled', 'True', 'RetriesExceeded'),
+      },
+      'fail',
+    ],
+    [
+      'newest history entry failed',
+      {
+        ready: condition('Ready', 'False', 'Progressing'),
+        latest: { chartVersion: '6.7.2', status: 'failed' },
+      },
+      'fail',
+    ],
+    ['an action running', { ready: condition('Ready', 'Unknown', 'Progressing') }, 'pending'],
+    [
+      'a spec helm-controller has not seen',
+      { generation: 3, observedGeneration: 2, ready: condition('Ready', 'True', 'UpgradeSucceeded') },
+      'pending',
+    ],
+    [
+      'the chart could not be fetched',
+      { ready: condition('Ready', 'False', 'ArtifactFailed') },
+      'inconclusive',
+    ],
+    ['a dependency not ready', { ready: condition('Ready', 'False', 'DependencyNotReady') }, 'inconclusive'],
+    ['no condition yet', {}, 'inconclusive'],
+  ] as const)('%s: %s', (_what, status, expected) => {
+    // Act
+    const observation = assessHelmRelease(release, status);
+
+    // Assess
+    expect(observation.state).toBe(expected);
   });
 });
