@@ -82,6 +82,9 @@ export class GuardQueues extends Construct {
       ...common,
       queueName: `${props.namePrefix}-incidents.fifo`,
       fifo: true,
+      // EventBridge delivers to a FIFO queue only with content-based deduplication; the webhook
+      // still sets its own deduplication id, which takes precedence.
+      contentBasedDeduplication: true,
       visibilityTimeout,
       retentionPeriod: Duration.days(4),
       deadLetterQueue: { queue: this.incidentsDeadLetters, maxReceiveCount: MAX_RECEIVE_COUNT },

@@ -117,6 +117,7 @@ export function itBehavesLikeAGuardStack(synthesized: () => SynthesizedStage): v
     guard.hasResourceProperties('AWS::SQS::Queue', {
       QueueName: `${name()}-incidents.fifo`,
       FifoQueue: true,
+      ContentBasedDeduplication: true,
       KmsMasterKeyId: Match.anyValue(),
       VisibilityTimeout: WORKER_TIMEOUT.toSeconds() * 6,
       RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 3 },
