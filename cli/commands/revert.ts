@@ -28,7 +28,8 @@ export const revertCommand: Command = {
     'host is refused (exit 64); a bare owner/name is taken to be on that GitHub.',
     '',
     'Exit codes: 0 reverted, pull request opened, already reverted, nothing to revert or planned;',
-    '1 refused (revert of a revert, branch kept moving, too far back); 64 usage;',
+    '1 refused (revert of a revert, good not an ancestor, nothing in scope, branch kept moving, too far back)',
+    'or timed out; 64 usage (also a --repo on another host than GITHUB_API_URL);',
     '69 GitHub unavailable, credentials lacking a permission, repository or branch not found.',
   ].join('\n'),
   options: {
@@ -103,10 +104,12 @@ export const revertCommand: Command = {
         io.stdout(`${result.outcome}: ${result.reason}${link ? `\n${link}` : ''}`);
         if (result.outcome === 'planned' && result.plan) {
           for (const c of result.plan.changes)
-            io.stdout(`  ${c.sha === null ? 'delete ' : 'restore'} ${c.path}`);
+            io.stdout(
+              `  ${c.content !== undefined ? 'edit   ' : c.sha === null ? 'delete ' : 'restore'} ${c.path}`,
+            );
         }
       }
-      return result.outcome === 'refused' ? ExitCode.failed : ExitCode.ok;
+      return result.outcome === 'refused' || result.outcome === 'timed-out' ? ExitCode.failed : ExitCode.ok;
     } catch (error) {
       if (error instanceof revert.GitHubError) {
         io.stderr(`error: ${error.message}`);

@@ -1,4 +1,4 @@
-import { INCIDENT_TRAILER, REVERT_OF_TRAILER } from './trailers.js';
+import { INCIDENT_TRAILER, REAPPLY_OF_TRAILER, REVERT_OF_TRAILER } from './trailers.js';
 
 /** Why the revert is made; every field but `id` is optional and shown when present. */
 export interface IncidentContext {
@@ -32,6 +32,8 @@ export interface RevertMessageInput {
   incident: IncidentContext;
   /** Paths that later commits also changed (only for a pull request). */
   conflicts?: readonly string[];
+  /** Paths the same commit also edits beyond the restore (e.g. an ImagePolicy excluding the bad version). */
+  edited?: readonly string[];
 }
 
 /** Collapses white space so a value cannot break the message into paragraphs or fake trailers. */
@@ -82,7 +84,11 @@ export function revertBody(input: RevertMessageInput): string {
           ].join('\n'),
         ]
       : [];
-  return [why, facts.join('\n'), commits.join('\n'), ...conflicts].join('\n\n');
+  const edited =
+    input.edited && input.edited.length > 0
+      ? [['Also changed in this commit:', ...input.edited.map((p) => `- ${p}`)].join('\n')]
+      : [];
+  return [why, facts.join('\n'), commits.join('\n'), ...edited, ...conflicts].join('\n\n');
 }
 
 /** The trailer paragraph: `Fluxguard-Revert-Of: <sha>` per reverted commit, then `Fluxguard-Incident: <id>`. */
@@ -107,4 +113,53 @@ export function formatRevertMessage(input: RevertMessageInput): string {
  */
 export function pullRequestBody(input: RevertMessageInput): string {
   return `${revertBody(input)}\n\n${trailerParagraph(input)}\n`;
+}
+
+/** A reverted commit with its author, as the reapply pull request mentions it. */
+export interface AuthoredCommit extends CommitSummary {
+  author?: { name: string; login?: string };
+}
+
+/** Inputs of the reapply commit message and pull request body. */
+export interface ReapplyMessageInput {
+  /** The reverted commits, oldest first. */
+  reverted: readonly AuthoredCommit[];
+  failing: string;
+  /** The revert commit the reapply goes on top of. */
+  revertSha: string;
+  incident: IncidentContext;
+}
+
+/** `@login` when GitHub matched the author, else the git author's name. */
+export function mentionOf(author: AuthoredCommit['author']): string {
+  if (author?.login) return `@${author.login}`;
+  return author?.name ? oneLine(author.name, 100) : 'its author';
+}
+
+/** `Reapply "<subject>"` for one commit, `Reapply N commits up to <short failing>` otherwise. */
+export function reapplySubject(reverted: readonly CommitSummary[], failing = ''): string {
+  const only = reverted.length === 1 ? reverted[0] : undefined;
+  return only
+    ? `Reapply "${oneLine(only.subject, 200)}"`
+    : `Reapply ${reverted.length} commits up to ${shortSha(failing)}`;
+}
+
+/** The reapply pull request's description: what it brings back, whose change it is, and what to do. */
+export function reapplyBody(input: ReapplyMessageInput): string {
+  const authors = [...new Set(input.reverted.map((c) => mentionOf(c.author)))];
+  return [
+    `Fluxguard reverted ${shortSha(input.failing)} in ${shortSha(input.revertSha)} because its rollout failed (incident ${oneLine(input.incident.id, 200)}). This draft puts the change back on top of the revert, so the fix can start from it.`,
+    `Author${authors.length === 1 ? '' : 's'} of the reverted change: ${authors.join(', ')}.`,
+    ['Reapplied commits:', ...input.reverted.map((c) => `- ${c.sha} ${oneLine(c.subject, 200)}`)].join('\n'),
+    'Push the fix to this branch and mark the pull request ready for review once the rollout should succeed.',
+    `${REAPPLY_OF_TRAILER}: ${input.failing}\n${INCIDENT_TRAILER}: ${oneLine(input.incident.id, 200)}`,
+  ].join('\n\n');
+}
+
+/**
+ * The reapply commit's message. It carries `Fluxguard-Reapply-Of`, never `Fluxguard-Revert-Of`:
+ * it is not a revert, so once merged it can itself be reverted if its rollout fails.
+ */
+export function reapplyMessage(input: ReapplyMessageInput): string {
+  return `${reapplySubject(input.reverted, input.failing)}\n\n${reapplyBody(input)}\n`;
 }

@@ -30,6 +30,7 @@ import {
   type TreeEntry,
 } from './plan.js';
 import type { TimeBudget } from './rate-limits.js';
+import { openReapplyPullRequest, type ReapplyRequest, type ReapplyResult } from './reapply.js';
 import { isFluxguardRevert, revertsCommit } from './trailers.js';
 
 /** `direct` pushes to the branch, `pull-request` opens one, `dry-run` writes nothing. */
@@ -282,6 +283,16 @@ export class RevertEngine {
     }
   }
 
+  /**
+   * Opens a draft pull request that re-applies a revert's change on top of it (see
+   * {@link openReapplyPullRequest}); no write starts past the deadline.
+   *
+   * @throws {GitHubError} subclasses when GitHub refuses or is unavailable
+   */
+  openReapplyPullRequest(request: ReapplyRequest): Promise<ReapplyResult> {
+    return openReapplyPullRequest(this.#github, request, (action) => this.#beforeWrite(action));
+  }
+
   /** Resolves the failing commit to a full SHA and good to its first parent when not given. */
   async #resolve(identity: ResultIdentity): Promise<Revisions | RevertResult> {
     const gh = this.#github;
@@ -461,12 +472,15 @@ export class RevertEngine {
         { ...context, ...scopeInfo },
       );
     }
+    const edited = await this.#applyEdits(request.edits ?? [], plan.changes, goodTree, headDelta);
+    if (typeof edited === 'string') return answer('refused', edited, { ...context, ...scopeInfo });
     const messageInput: RevertMessageInput = {
       commits: revertedCommits,
       good,
       scope,
       incident: request.incident,
       conflicts: plan.conflicts,
+      edited: edited.filter((c) => c.content !== undefined).map((c) => c.path),
     };
     const toPullRequest = plan.conflicts.length > 0 || request.mode === 'pull-request';
     return {
@@ -474,12 +488,12 @@ export class RevertEngine {
       notRevertable: resolved?.remote ?? [],
       head: headCommit,
       revertedCommits,
-      changes: plan.changes,
+      changes: edited,
       conflicts: plan.conflicts,
       messageInput,
       summary: {
         head: headCommit.sha,
-        changes: plan.changes,
+        changes: edited,
         conflicts: plan.conflicts,
         message: formatRevertMessage(messageInput),
         pullRequest: toPullRequest,
@@ -673,6 +687,41 @@ export class RevertEngine {
       ...(planned?.notRevertable.length ? { notRevertable: planned.notRevertable } : {}),
       attempts,
     };
+  }
+
+  /**
+   * The restore changes with the request's edits applied: each edit gets the content the revert
+   * commit would otherwise hold at its path (the restored version, or the head's) and its result
+   * replaces that path's change. A string is the reason to refuse (an edit threw, or its path is
+   * missing or deleted by the revert).
+   */
+  async #applyEdits(
+    edits: readonly FileEdit[],
+    restore: readonly TreeChange[],
+    goodTree: ReadonlyMap<string, TreeEntry>,
+    headDelta: FileDelta,
+  ): Promise<TreeChange[] | string> {
+    const changes = new Map(restore.map((c) => [c.path, c]));
+    for (const { path, edit } of edits) {
+      const restored = changes.get(path);
+      // The head's version: from the delta when it changed since good, else the good one.
+      const atHead = headDelta.has(path) ? headDelta.get(path) : goodTree.get(path);
+      const sha = restored ? restored.sha : atHead?.sha;
+      if (restored?.content === undefined && (sha === null || sha === undefined)) {
+        return `the edit of ${path} cannot be made: the file is not in the revert commit`;
+      }
+      const before = restored?.content ?? (await this.#github.getBlob(sha as string)).toString('utf8');
+      let after: string;
+      try {
+        after = edit(before);
+      } catch (error) {
+        return `the edit of ${path} failed: ${(error as Error).message}`;
+      }
+      if (after === before) continue;
+      const mode = restored?.mode ?? goodTree.get(path)?.mode ?? atHead?.mode ?? '100644';
+      changes.set(path, { path, mode, type: 'blob', sha: null, content: after });
+    }
+    return [...changes.values()];
   }
 
   /**

@@ -1,5 +1,7 @@
 /** The trailer that marks every commit fluxguard makes; one per reverted commit. */
 export const REVERT_OF_TRAILER = 'Fluxguard-Revert-Of';
+/** The trailer of a reapply commit: the failing commit it brings back (never read as a revert). */
+export const REAPPLY_OF_TRAILER = 'Fluxguard-Reapply-Of';
 /** The trailer naming the incident that caused a revert. */
 export const INCIDENT_TRAILER = 'Fluxguard-Incident';
 
