@@ -7,7 +7,13 @@
  */
 import type { SlackMessage } from '../alerts/index.js';
 import { SlackApiError } from './errors.js';
-import { DEFAULT_RATE_LIMIT_POLICY, type RateLimitPolicy, RetryAfter, withRateLimit } from './rate-limit.js';
+import {
+  DEFAULT_RATE_LIMIT_POLICY,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  type RateLimitPolicy,
+  RetryAfter,
+  withRateLimit,
+} from './rate-limit.js';
 
 /** Posts one message to an incoming webhook. */
 export interface SlackWebhook {
@@ -40,7 +46,7 @@ export class IncomingWebhook implements SlackWebhook {
   constructor({
     url,
     rateLimit = DEFAULT_RATE_LIMIT_POLICY,
-    timeoutMs = 10_000,
+    timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS,
     fetch: fetchFn,
   }: IncomingWebhookOptions) {
     this.#url = url;

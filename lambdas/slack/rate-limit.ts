@@ -17,12 +17,19 @@ export interface RateLimitPolicy {
   sleep: (ms: number) => Promise<void>;
 }
 
-/** 10 s at most per wait, 3 attempts: inside a 30 s Lambda timeout with room for the calls. */
+/**
+ * One wait of at most 3 s (Slack's per-channel posting limit is about one message a second, so
+ * its waits are short). With the 5 s request timeout, the two calls of a threaded delivery take at
+ * most 2 × (5 + 3 + 5) = 26 s: inside the notifier's 30 s Lambda timeout.
+ */
 export const DEFAULT_RATE_LIMIT_POLICY: RateLimitPolicy = {
-  maxWaitSeconds: 10,
-  maxAttempts: 3,
+  maxWaitSeconds: 3,
+  maxAttempts: 2,
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
+
+/** How long one Slack request may take, in milliseconds. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 5000;
 
 /** Thrown by a call that Slack answered 429; `withRateLimit` catches it and waits. */
 export class RetryAfter extends Error {

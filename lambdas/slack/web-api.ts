@@ -16,7 +16,13 @@ import {
 } from '@slack/web-api';
 import type { SlackMessage } from '../alerts/index.js';
 import { SlackApiError } from './errors.js';
-import { DEFAULT_RATE_LIMIT_POLICY, type RateLimitPolicy, RetryAfter, withRateLimit } from './rate-limit.js';
+import {
+  DEFAULT_RATE_LIMIT_POLICY,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  type RateLimitPolicy,
+  RetryAfter,
+  withRateLimit,
+} from './rate-limit.js';
 
 /** The two Web API methods the notifier uses. */
 export interface SlackChat {
@@ -32,7 +38,7 @@ export interface WebApiSlackChatOptions {
   /** `SLACK_API_URL`; default `https://slack.com/api/`. */
   apiUrl?: string;
   rateLimit?: RateLimitPolicy;
-  /** Per-request timeout in milliseconds (default 10,000). */
+  /** Per-request timeout in milliseconds (default 5,000). */
   timeoutMs?: number;
 }
 
@@ -64,7 +70,7 @@ export class WebApiSlackChat implements SlackChat {
     token,
     apiUrl,
     rateLimit = DEFAULT_RATE_LIMIT_POLICY,
-    timeoutMs = 10_000,
+    timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS,
   }: WebApiSlackChatOptions) {
     this.#client = new WebClient(token, {
       ...(apiUrl ? { slackApiUrl: apiUrl } : {}),
