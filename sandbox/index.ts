@@ -82,6 +82,8 @@ export {
   type AppOptions,
   type AppState,
   app,
+  type DaemonSetOptions,
+  daemonSet,
   gitRepository,
   type HelmReleaseOptions,
   type HelmReleaseState,
@@ -89,6 +91,8 @@ export {
   kustomization,
   PREVIOUS_REVISION,
   REVISION,
+  type StatefulSetOptions,
+  statefulSet,
 } from './kube-api/objects.js';
 export {
   FakeSlack,
@@ -99,3 +103,21 @@ export {
   type FakeSlackOptions,
   type FakeWebhookPost,
 } from './slack/fake-slack.js';
+export {
+  type DeadLetter,
+  InProcessDelayQueue,
+  InProcessFifoQueue,
+  MAX_RECEIVES,
+} from './story/queues.js';
+export {
+  invariantProblems,
+  runStory,
+  SIMULATED_CLUSTER,
+  type SimulationOptions,
+  type SimulationRun,
+  type SimulationWorld,
+  type Story,
+  type StoryCheck,
+} from './story/simulation.js';
+export { DEFAULT_STORY, STORIES } from './story/stories.js';
+export { type Actor, clockText, type StepKind, Timeline, type TimelineStep } from './story/timeline.js';

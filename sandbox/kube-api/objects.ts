@@ -509,6 +509,146 @@ export function app(name: string, options: AppOptions = {}): KubeObject[] {
   ];
 }
 
+/** A pod owned (as its controller) by a workload, running and ready unless `ready` is false. */
+function ownedPod(
+  owner: { kind: string; name: string; uid: string },
+  namespace: string,
+  name: string,
+  labels: Record<string, string>,
+  ready = true,
+): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      creationTimestamp: T1,
+      labels,
+      name,
+      namespace,
+      ownerReferences: [{ apiVersion: 'apps/v1', controller: true, ...owner }],
+      uid: uid(`${namespace}/${name}`),
+    },
+    status: {
+      conditions: [{ lastTransitionTime: T1, status: ready ? 'True' : 'False', type: 'Ready' }],
+      phase: 'Running',
+      startTime: T1,
+    },
+  };
+}
+
+/** Options for {@link daemonSet}. */
+export interface DaemonSetOptions {
+  namespace?: string;
+  /** Nodes it runs on (default 2), each with a ready pod. */
+  nodes?: number;
+  /** `metadata.generation`: any spec change raises it (default 1). */
+  generation?: number;
+  /** The template generation the API server records, and the pods' `pod-template-generation` (default 1). */
+  templateGeneration?: number;
+}
+
+/** A DaemonSet whose rollout finished, with one ready pod per node of its template generation. */
+export function daemonSet(name: string, options: DaemonSetOptions = {}): KubeObject[] {
+  const { namespace = 'logging', nodes = 2, generation = 1, templateGeneration = 1 } = options;
+  const owner = { kind: 'DaemonSet', name, uid: uid(`${namespace}/ds/${name}`) };
+  const labels = { 'app.kubernetes.io/name': name };
+  const workload: KubeObject = {
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata: {
+      annotations: { 'deprecated.daemonset.template.generation': String(templateGeneration) },
+      creationTimestamp: T0,
+      generation,
+      labels,
+      name,
+      namespace,
+      uid: owner.uid,
+    },
+    spec: { selector: { matchLabels: labels }, template: { metadata: { labels } } },
+    status: {
+      currentNumberScheduled: nodes,
+      desiredNumberScheduled: nodes,
+      numberAvailable: nodes,
+      numberMisscheduled: 0,
+      numberReady: nodes,
+      observedGeneration: generation,
+      updatedNumberScheduled: nodes,
+    },
+  };
+  const podLabels = { ...labels, 'controller-revision-hash': hash(`${name}${templateGeneration}`) };
+  const pods = Array.from({ length: nodes }, (_, index) =>
+    ownedPod(owner, namespace, `${name}-${hash(`${name}${index}`).slice(0, 5)}`, {
+      ...podLabels,
+      'pod-template-generation': String(templateGeneration),
+    }),
+  );
+  return [workload, ...pods];
+}
+
+/** Options for {@link statefulSet}. */
+export interface StatefulSetOptions {
+  namespace?: string;
+  replicas?: number;
+  /** `OnDelete`, or `RollingUpdate` with a partition (default `RollingUpdate`, partition 0). */
+  strategy?: { type: 'OnDelete' } | { type: 'RollingUpdate'; partition?: number };
+  /** Whether the template changed: pods the strategy moves then run the update revision. */
+  templateChanged?: boolean;
+}
+
+/**
+ * A StatefulSet with ready pods, as its controller leaves them: after a template change, `OnDelete`
+ * keeps every pod at the current revision and a partition keeps the pods below it there.
+ */
+export function statefulSet(name: string, options: StatefulSetOptions = {}): KubeObject[] {
+  const {
+    namespace = 'shop',
+    replicas = 3,
+    strategy = { type: 'RollingUpdate' },
+    templateChanged = false,
+  } = options;
+  const owner = { kind: 'StatefulSet', name, uid: uid(`${namespace}/sts/${name}`) };
+  const labels = { 'app.kubernetes.io/name': name };
+  const current = `${name}-${hash(`${name}current`).slice(0, 8)}`;
+  const update = templateChanged ? `${name}-${hash(`${name}update`).slice(0, 8)}` : current;
+  const moved = strategy.type === 'OnDelete' ? 0 : Math.max(0, replicas - (strategy.partition ?? 0));
+  const revisionOf = (ordinal: number) => (ordinal >= replicas - moved ? update : current);
+  const updated = Array.from({ length: replicas }, (_, ordinal) => revisionOf(ordinal)).filter(
+    (revision) => revision === update,
+  ).length;
+  const workload: KubeObject = {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: { creationTimestamp: T0, generation: 2, labels, name, namespace, uid: owner.uid },
+    spec: {
+      replicas,
+      selector: { matchLabels: labels },
+      serviceName: name,
+      template: { metadata: { labels } },
+      updateStrategy:
+        strategy.type === 'OnDelete'
+          ? { type: 'OnDelete' }
+          : { type: 'RollingUpdate', rollingUpdate: { partition: strategy.partition ?? 0 } },
+    },
+    status: {
+      availableReplicas: replicas,
+      currentReplicas: replicas - updated,
+      currentRevision: updated === replicas ? update : current,
+      observedGeneration: 2,
+      readyReplicas: replicas,
+      replicas,
+      updateRevision: update,
+      updatedReplicas: updated,
+    },
+  };
+  const pods = Array.from({ length: replicas }, (_, ordinal) =>
+    ownedPod(owner, namespace, `${name}-${ordinal}`, {
+      ...labels,
+      'controller-revision-hash': revisionOf(ordinal),
+    }),
+  );
+  return [workload, ...pods];
+}
+
 /** The Flux revision used throughout the tests. */
 export const REVISION = 'main@sha1:4f2b1c9e8d7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c';
 /** The revision before it. */

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { app, type KubeObject } from '../../../sandbox/index.js';
+import { app, daemonSet, type KubeObject, statefulSet } from '../../../sandbox/index.js';
 import {
   byKind,
   evidenceOf,
-  READY_POD_CONDITION,
   secondsAfterPodsCreated,
   validationCluster,
 } from './support/validation-cluster.js';
@@ -22,40 +21,7 @@ describe('validation never fails a healthy rollout', () => {
   it('finds the current pods of a DaemonSet whose generation is ahead of its template generation', async () => {
     // Prepare: a spec change outside the template (e.g. maxUnavailable) raised metadata.generation to 3;
     // the pods keep pod-template-generation 2, the template generation the API server recorded.
-    const uid = 'ds-uid-1';
-    const daemonSet: KubeObject = {
-      apiVersion: 'apps/v1',
-      kind: 'DaemonSet',
-      metadata: {
-        name: 'fluent-bit',
-        namespace: 'logging',
-        uid,
-        generation: 3,
-        annotations: { 'deprecated.daemonset.template.generation': '2' },
-      },
-      spec: { selector: { matchLabels: { app: 'fluent-bit' } }, template: {} },
-      status: {
-        observedGeneration: 3,
-        currentNumberScheduled: 2,
-        desiredNumberScheduled: 2,
-        numberMisscheduled: 0,
-        numberReady: 2,
-        numberAvailable: 2,
-        updatedNumberScheduled: 2,
-      },
-    };
-    const pods: KubeObject[] = [0, 1].map((index) => ({
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: {
-        name: `fluent-bit-${index}`,
-        namespace: 'logging',
-        labels: { app: 'fluent-bit', 'pod-template-generation': '2', 'controller-revision-hash': '7d9c' },
-        ownerReferences: [{ kind: 'DaemonSet', name: 'fluent-bit', uid, controller: true }],
-      },
-      status: { phase: 'Running', conditions: [READY_POD_CONDITION] },
-    }));
-    cluster.put([daemonSet, ...pods]);
+    cluster.put(daemonSet('fluent-bit', { generation: 3, templateGeneration: 2 }));
 
     // Act
     const report = await cluster.validate();
@@ -68,35 +34,11 @@ describe('validation never fails a healthy rollout', () => {
   });
 
   it('is inconclusive, not failed, when it finds fewer current pods than the controller reports ready', async () => {
-    // Prepare: no template-generation annotation and pods labelled with a generation matching nothing
-    const uid = 'ds-uid-2';
-    const daemonSet: KubeObject = {
-      apiVersion: 'apps/v1',
-      kind: 'DaemonSet',
-      metadata: { name: 'agent', namespace: 'logging', uid, generation: 7 },
-      spec: { selector: { matchLabels: { app: 'agent' } }, template: {} },
-      status: {
-        observedGeneration: 7,
-        currentNumberScheduled: 2,
-        desiredNumberScheduled: 2,
-        numberMisscheduled: 0,
-        numberReady: 2,
-        numberAvailable: 2,
-        updatedNumberScheduled: 2,
-      },
-    };
-    const pods: KubeObject[] = [0, 1].map((index) => ({
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: {
-        name: `agent-${index}`,
-        namespace: 'logging',
-        labels: { app: 'agent', 'pod-template-generation': '5' },
-        ownerReferences: [{ kind: 'DaemonSet', name: 'agent', uid, controller: true }],
-      },
-      status: { phase: 'Running', conditions: [READY_POD_CONDITION] },
-    }));
-    cluster.put([daemonSet, ...pods]);
+    // Prepare: no template-generation annotation, and pods labelled with a generation that matches nothing
+    const objects = daemonSet('agent', { generation: 7, templateGeneration: 5 });
+    const annotations = first(objects, 'DaemonSet').metadata.annotations as Record<string, string>;
+    delete annotations['deprecated.daemonset.template.generation'];
+    cluster.put(objects);
 
     // Act
     const report = await cluster.validate();
@@ -217,41 +159,7 @@ describe('validation never fails a healthy rollout', () => {
 
   it('passes an OnDelete StatefulSet whose old pods keep running after a template change', async () => {
     // Prepare
-    const uid = 'sts-uid-1';
-    const statefulSet: KubeObject = {
-      apiVersion: 'apps/v1',
-      kind: 'StatefulSet',
-      metadata: { name: 'db', namespace: 'shop', uid, generation: 2 },
-      spec: {
-        replicas: 3,
-        serviceName: 'db',
-        selector: { matchLabels: { app: 'db' } },
-        updateStrategy: { type: 'OnDelete' },
-        template: {},
-      },
-      status: {
-        observedGeneration: 2,
-        replicas: 3,
-        readyReplicas: 3,
-        availableReplicas: 3,
-        currentReplicas: 3,
-        updatedReplicas: 0,
-        currentRevision: 'db-6b8',
-        updateRevision: 'db-7c9',
-      },
-    };
-    const pods: KubeObject[] = [0, 1, 2].map((index) => ({
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: {
-        name: `db-${index}`,
-        namespace: 'shop',
-        labels: { app: 'db', 'controller-revision-hash': 'db-6b8' },
-        ownerReferences: [{ kind: 'StatefulSet', name: 'db', uid, controller: true }],
-      },
-      status: { phase: 'Running', conditions: [READY_POD_CONDITION] },
-    }));
-    cluster.put([statefulSet, ...pods]);
+    cluster.put(statefulSet('db', { strategy: { type: 'OnDelete' }, templateChanged: true }));
 
     // Act
     const report = await cluster.validate();
@@ -264,41 +172,9 @@ describe('validation never fails a healthy rollout', () => {
 
   it('passes a partitioned StatefulSet whose pods below the partition stay at the old revision', async () => {
     // Prepare: partition 2 of 3 replicas: only db-2 moves to the update revision
-    const uid = 'sts-uid-2';
-    const statefulSet: KubeObject = {
-      apiVersion: 'apps/v1',
-      kind: 'StatefulSet',
-      metadata: { name: 'db', namespace: 'shop', uid, generation: 2 },
-      spec: {
-        replicas: 3,
-        serviceName: 'db',
-        selector: { matchLabels: { app: 'db' } },
-        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 2 } },
-        template: {},
-      },
-      status: {
-        observedGeneration: 2,
-        replicas: 3,
-        readyReplicas: 3,
-        availableReplicas: 3,
-        currentReplicas: 2,
-        updatedReplicas: 1,
-        currentRevision: 'db-6b8',
-        updateRevision: 'db-7c9',
-      },
-    };
-    const pods: KubeObject[] = [0, 1, 2].map((index) => ({
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: {
-        name: `db-${index}`,
-        namespace: 'shop',
-        labels: { app: 'db', 'controller-revision-hash': index < 2 ? 'db-6b8' : 'db-7c9' },
-        ownerReferences: [{ kind: 'StatefulSet', name: 'db', uid, controller: true }],
-      },
-      status: { phase: 'Running', conditions: [READY_POD_CONDITION] },
-    }));
-    cluster.put([statefulSet, ...pods]);
+    cluster.put(
+      statefulSet('db', { strategy: { type: 'RollingUpdate', partition: 2 }, templateChanged: true }),
+    );
 
     // Act
     const report = await cluster.validate();

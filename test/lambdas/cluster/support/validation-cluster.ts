@@ -19,9 +19,6 @@ export function secondsAfterPodsCreated(seconds: number): () => Date {
   return () => new Date(Date.parse(PODS_CREATED_AT) + seconds * 1000);
 }
 
-/** The Ready condition of a ready pod. */
-export const READY_POD_CONDITION = { type: 'Ready', status: 'True' };
-
 /** The objects of one kind among `objects`. */
 export function byKind(objects: readonly KubeObject[], kind: string): KubeObject[] {
   return objects.filter((o) => o.kind === kind);
