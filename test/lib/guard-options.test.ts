@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fluxManifests } from './every-stage.js';
-import { itBehavesLikeAGuardStack } from './guard-stage.js';
+import { grants, itBehavesLikeAGuardStack, logicalIdOf, roleOf } from './guard-stage.js';
 import { resourcesOf, type SynthesizedStage, synthesizeStage } from './synth.js';
 
 describe('a guard with every option: email, Amazon Q Developer in Slack, the slack-notifier, a public webhook', () => {
@@ -41,6 +41,39 @@ describe('a guard with every option: email, Amazon Q Developer in Slack, the sla
       FilterPolicy: { state: [{ exists: true }] },
       RedrivePolicy: { deadLetterTargetArn: expect.anything() },
     });
+  });
+
+  it('grants the slack-notifier only its Slack secret, the state table and that table’s key', () => {
+    // Prepare
+    const notifier = grants(
+      synthesized,
+      roleOf(synthesized, 'fluxguard-staging-eu-central-1-slack-notifier'),
+    );
+    const table = JSON.stringify({
+      'Fn::GetAtt': [logicalIdOf(synthesized, 'AWS::DynamoDB::GlobalTable', '-state"'), 'Arn'],
+    });
+
+    // Assess
+    expect(notifier['secretsmanager:GetSecretValue']).toEqual([
+      JSON.stringify({ Ref: logicalIdOf(synthesized, 'AWS::SecretsManager::Secret', '/slack"') }),
+    ]);
+    expect(notifier['dynamodb:PutItem']).toEqual([table]);
+    expect(notifier['kms:Decrypt']).toEqual([
+      JSON.stringify({
+        'Fn::GetAtt': [logicalIdOf(synthesized, 'AWS::KMS::Key', 'Encrypts the DynamoDB table'), 'Arn'],
+      }),
+    ]);
+    expect(Object.keys(notifier).filter((action) => /^(sqs|sns|eks|ec2|cloudwatch):/.test(action))).toEqual(
+      [],
+    );
+  });
+
+  it('gives the Amazon Q Developer channel a read-only role', () => {
+    const role = Object.values(synthesized.guard.findResources('AWS::IAM::Role')).find((candidate) =>
+      JSON.stringify(candidate.Properties.AssumeRolePolicyDocument).includes('chatbot.amazonaws.com'),
+    );
+    expect(role?.Properties.Policies).toBeUndefined();
+    expect(JSON.stringify(role?.Properties.ManagedPolicyArns)).toMatch(/policy\/CloudWatchReadOnlyAccess"/);
   });
 
   it('opens a public Function URL and gives it to Flux', () => {

@@ -15,7 +15,7 @@ type Resource = { Properties: Record<string, unknown> };
 type Statement = { Action: string | string[]; Resource: unknown; Effect?: string; Condition?: unknown };
 
 /** The logical id of the single resource of `type` whose properties contain `text`. */
-function logicalIdOf(stage: SynthesizedStage, type: string, text: string): string {
+export function logicalIdOf(stage: SynthesizedStage, type: string, text: string): string {
   const ids = Object.entries(stage.guard.findResources(type))
     .filter(([, resource]) => JSON.stringify(resource).includes(text))
     .map(([id]) => id);
@@ -33,7 +33,7 @@ function statementsOfRole(stage: SynthesizedStage, roleId: string): Statement[] 
 }
 
 /** Each action of the role mapped to the resources it is granted on (as JSON). */
-function grants(stage: SynthesizedStage, roleId: string): Record<string, string[]> {
+export function grants(stage: SynthesizedStage, roleId: string): Record<string, string[]> {
   const byAction: Record<string, string[]> = {};
   for (const statement of statementsOfRole(stage, roleId)) {
     const actions = Array.isArray(statement.Action) ? statement.Action : [statement.Action];
@@ -45,7 +45,8 @@ function grants(stage: SynthesizedStage, roleId: string): Record<string, string[
   return byAction;
 }
 
-const roleOf = (stage: SynthesizedStage, functionName: string): string => {
+/** The logical id of the execution role of the function named `functionName`. */
+export const roleOf = (stage: SynthesizedStage, functionName: string): string => {
   const fn = Object.values(stage.guard.findResources('AWS::Lambda::Function')).find(
     (candidate) => candidate.Properties.FunctionName === functionName,
   );
