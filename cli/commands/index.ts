@@ -1,6 +1,7 @@
 import type { Command } from '../command.js';
 import { alertPreviewCommand } from './alert-preview.js';
 import { revertCommand } from './revert.js';
+import { simulateCommand } from './simulate.js';
 import { tokenCommand } from './token.js';
 import { validateCommand } from './validate.js';
 import { versionCommand } from './version.js';
@@ -16,4 +17,5 @@ export const commands: readonly Command[] = [
   tokenCommand,
   validateCommand,
   alertPreviewCommand,
+  simulateCommand,
 ];

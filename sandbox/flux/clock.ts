@@ -12,6 +12,7 @@ export class StoryClock {
   /** How many story milliseconds pass per wall-clock millisecond (1 = real time). */
   readonly scale: number;
   readonly #startedAt: number;
+  readonly #epoch: number;
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   #stopped = false;
 
@@ -19,6 +20,19 @@ export class StoryClock {
     if (!(scale >= 1)) throw new RangeError(`the time scale must be at least 1, got ${scale}`);
     this.scale = scale;
     this.#startedAt = performance.now();
+    this.#epoch = Date.now();
+  }
+
+  /** The story's wall-clock time: the start plus the story time elapsed since. */
+  now(): Date {
+    return new Date(this.#epoch + this.elapsedMs());
+  }
+
+  /** {@link now} as Kubernetes prints times: RFC 3339, UTC, second precision. */
+  timestamp(): string {
+    return this.now()
+      .toISOString()
+      .replace(/\.\d{3}Z$/, 'Z');
   }
 
   /** Story milliseconds since the clock started. */

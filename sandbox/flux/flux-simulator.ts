@@ -83,10 +83,6 @@ export function simulatedKustomization(manifest: KubeObject): SimulatedKustomiza
   };
 }
 
-function rfc3339(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
 function uid(seed: string): string {
   const h = createHash('sha256').update(seed).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
@@ -273,7 +269,7 @@ export class FluxSimulator {
       ...((live.status ?? {}) as object),
       artifact: {
         digest: `sha256:${createHash('sha256').update(sha).digest('hex')}`,
-        lastUpdateTime: rfc3339(),
+        lastUpdateTime: this.#options.clock.timestamp(),
         path: `gitrepository/${this.#source.namespace}/${this.#source.name}/${sha}.tar.gz`,
         revision,
         size: 48_213,
@@ -285,7 +281,7 @@ export class FluxSimulator {
           status: 'True',
           reason: 'Succeeded',
           message: `stored artifact for revision '${revision}'`,
-          lastTransitionTime: rfc3339(),
+          lastTransitionTime: this.#options.clock.timestamp(),
           observedGeneration: 1,
         },
       ],
@@ -401,7 +397,6 @@ export class FluxSimulator {
       }
       await clock.sleep(Math.min(POLL_MS, Math.max(1, timeout - elapsed)));
       if (this.#stopped) return;
-      this.#serveHealth(deployments);
     }
   }
 
@@ -426,7 +421,6 @@ export class FluxSimulator {
       changeset.push(`${id} ${before === undefined ? 'created' : 'configured'}`);
       if (labelled.kind === 'Deployment') {
         this.workloads.apply(labelled, { replicas: this.#replicasFor(labelled, objects) });
-        this.#serveHealth([labelled]);
       } else if (STORED.has(`${labelled.apiVersion}/${labelled.kind}`)) {
         kube.put({
           ...labelled,
@@ -434,6 +428,7 @@ export class FluxSimulator {
         });
       }
     }
+    this.#serveHealth(objects.filter((o) => o.kind === 'Deployment'));
     return changeset;
   }
 
@@ -452,17 +447,18 @@ export class FluxSimulator {
     return typeof min === 'number' ? min : undefined;
   }
 
-  /** The service proxy of each Deployment's Services: `/health` answers as the running pods do. */
+  /**
+   * The service proxy of the Services in each Deployment's namespace, on every port by name and by
+   * number: `/health` answers as the Deployment's running pods do.
+   */
   #serveHealth(deployments: KubeObject[]): void {
     const { kube } = this.#options;
     for (const deployment of deployments) {
       const ns = deployment.metadata.namespace ?? 'default';
       const name = deployment.metadata.name;
       const annotations = (deployment.metadata.annotations ?? {}) as Record<string, string>;
-      const port = annotations['fluxguard.io/health-port'];
-      const service = annotations['fluxguard.io/health-service'] ?? name;
-      if (!port) continue;
-      kube.proxy(ns, `${service}:${port}`, (path) => {
+      const path = annotations['fluxguard.io/health-path'] ?? '/health';
+      const handler = (requested: string) => {
         if (this.workloads.servesErrors(ns, name)) {
           return {
             status: 500,
@@ -470,10 +466,22 @@ export class FluxSimulator {
             contentType: 'application/json',
           };
         }
-        return path.startsWith(annotations['fluxguard.io/health-path'] ?? '/health')
+        return requested.startsWith(path)
           ? { status: 200, body: 'ok\n' }
           : { status: 404, body: '404 page not found\n' };
-      });
+      };
+      const services = kube
+        .objects({ apiVersion: 'v1', kind: 'Service' })
+        .filter((o) => o.metadata.namespace === ns);
+      for (const service of services) {
+        const ports =
+          ((service.spec ?? {}) as { ports?: Array<{ name?: string; port?: number }> }).ports ?? [];
+        for (const port of ports) {
+          for (const key of [port.name, port.port === undefined ? undefined : String(port.port)]) {
+            if (key) kube.proxy(ns, `${service.metadata.name}:${key}`, handler);
+          }
+        }
+      }
     }
   }
 
@@ -496,7 +504,7 @@ export class FluxSimulator {
         resourceVersion: String(live?.metadata.resourceVersion ?? '1'),
       },
       severity,
-      timestamp: rfc3339(),
+      timestamp: this.#options.clock.timestamp(),
       message,
       reason,
       metadata: { ...this.#options.eventMetadata, revision, ...extra },
@@ -530,7 +538,7 @@ export class FluxSimulator {
         {
           type: 'Ready',
           ...change.ready,
-          lastTransitionTime: rfc3339(),
+          lastTransitionTime: this.#options.clock.timestamp(),
           observedGeneration: Number(live.metadata.generation ?? 1),
         },
       ];

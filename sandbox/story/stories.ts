@@ -1,0 +1,218 @@
+/**
+ * The stories `fluxguard simulate` plays, each with the checks that say it went as it must. The
+ * checks read the timeline's kinds and data and the repository, never the wording.
+ *
+ * @module
+ */
+import type { SimulationRun, SimulationWorld, Story, StoryCheck } from './simulation.js';
+import type { TimelineStep } from './timeline.js';
+
+const GOOD = '1.30.1-alpine';
+const POLICY_FILE = 'gitops/apps/base/image-automation/imagepolicy.yaml';
+/** The sample app's Kustomization timeout (gitops/clusters/production/apps.yaml). */
+const FLUX_TIMEOUT_MS = 5 * 60_000;
+
+const rev = (sha: string) => `main@sha1:${sha}`;
+const dataOf = (step: TimelineStep | undefined, key: string) => String(step?.data[key] ?? '');
+
+/** The revision of the first image automation push of the run. */
+function badRevision(run: SimulationRun, nth = 0): string {
+  return rev(dataOf(run.timeline.find('image-update')[nth], 'sha'));
+}
+
+function revertOf(run: SimulationRun, failing: string): TimelineStep | undefined {
+  return run.timeline.find('revert-pushed').find((s) => s.data.failing === failing);
+}
+
+/** The story starts once the good revision is last known good: Flux applied it and validation passed. */
+async function goodRevisionKnown(world: SimulationWorld): Promise<void> {
+  await world.waitFor('decision', { action: 'record-known-good' });
+}
+
+/** Checks of a bad image that fluxguard reverts before Flux's own timeout, and the recovery. */
+function revertedEarly(tag: string): StoryCheck[] {
+  return [
+    {
+      name: 'the image update was applied',
+      holds: (r) => r.timeline.first('applied', { revision: badRevision(r) }) !== undefined,
+    },
+    {
+      name: 'fluxguard pushed exactly one revert of it',
+      holds: (r) => revertOf(r, badRevision(r)) !== undefined,
+    },
+    {
+      name: "the revert was pushed before Flux's own health-check timeout",
+      holds: (r) => {
+        const applied = r.timeline.first('applied', { revision: badRevision(r) });
+        const revert = revertOf(r, badRevision(r));
+        return !!applied && !!revert && revert.atMs - applied.atMs < FLUX_TIMEOUT_MS;
+      },
+    },
+    {
+      name: 'Flux never reported HealthCheckFailed for the bad revision (its health check was canceled by the revert)',
+      holds: (r) => r.timeline.find('health-check-failed', { revision: badRevision(r) }).length === 0,
+    },
+    {
+      name: `the revert commit excludes ${tag} in the ImagePolicy`,
+      holds: async (r) => (await r.fileAtHead(POLICY_FILE)).includes(`!=${tag.replace(/-alpine$/, '')}`),
+    },
+    {
+      name: 'a reapply pull request was opened',
+      holds: (r) => r.timeline.first('pull-request', { kind: 'reapply-pull-request' }) !== undefined,
+    },
+    {
+      name: 'fluxguard asked Flux to reconcile the GitRepository and the Kustomization',
+      holds: (r) => {
+        const revert = revertOf(r, badRevision(r));
+        const after = r.timeline.find('reconcile-requested').filter((s) => revert && s.atMs >= revert.atMs);
+        return (
+          after.some((s) => s.data.kind === 'GitRepository') &&
+          after.some((s) => s.data.kind === 'Kustomization')
+        );
+      },
+    },
+    {
+      name: 'the cluster is healthy again on the revert',
+      holds: (r) =>
+        r.timeline.first('healthy', { revision: rev(dataOf(revertOf(r, badRevision(r)), 'commit')) }) !==
+        undefined,
+    },
+    {
+      name: 'the incident resolved in the same thread (failing or reverted, then recovered)',
+      holds: (r) => {
+        const recovered = r.alerts.find((a) => a.state === 'recovered');
+        return (
+          !!recovered && r.alerts.some((a) => a.incidentId === recovered.incidentId && a.state === 'reverted')
+        );
+      },
+    },
+    {
+      name: 'the next image automation pass keeps the good tag',
+      holds: (r) =>
+        r.timeline.find('note').some((s) => s.data.tag === GOOD) &&
+        r.timeline.find('image-update').length === 1,
+    },
+  ];
+}
+
+/** A bad image pushed by image automation, reverted before Flux's timeout, recovered. */
+function badImageStory(
+  name: string,
+  tag: string,
+  behaviour: 'crashloop' | 'imagepull',
+  summary: string,
+): Story {
+  return {
+    name,
+    summary,
+    images: { [tag]: behaviour },
+    async play(world) {
+      await goodRevisionKnown(world);
+      const bad = await world.imageUpdate([GOOD, tag]);
+      if (!bad) throw new Error('image automation did not push the new tag');
+      const revert = await world.waitFor('revert-pushed', { failing: rev(bad) }, { limitMs: 15 * 60_000 });
+      await world.waitFor('healthy', { revision: rev(String(revert.data.commit)) });
+      await world.waitFor('alert', { state: 'recovered' });
+      // The automation's next run: the ImagePolicy now excludes the bad version.
+      await world.imageUpdate([GOOD, tag]);
+    },
+    checks: revertedEarly(tag),
+  };
+}
+
+/** Validation cannot read pods (403): fluxguard alerts with the evidence and reverts nothing. */
+const inconclusive: Story = {
+  name: 'inconclusive-403',
+  summary:
+    "the guard's RBAC cannot list pods (403): validation is inconclusive, fluxguard alerts and reverts nothing; Flux reports HealthCheckFailed on its own",
+  images: { '1.30.2-alpine': 'crashloop' },
+  async play(world) {
+    await goodRevisionKnown(world);
+    world.kube.faults.push(({ method, path }) =>
+      method === 'GET' && /\/pods$/.test(path)
+        ? {
+            status: 403,
+            message:
+              'pods is forbidden: User "fluxguard-guard" cannot list resource "pods" in API group "" in the namespace "sre-challenge"',
+          }
+        : undefined,
+    );
+    world.timeline.add('story', 'fault', 'the Kubernetes API now answers 403 to the guard on pods');
+    const bad = await world.imageUpdate([GOOD, '1.30.2-alpine']);
+    await world.waitFor('health-check-failed', { revision: rev(bad ?? '') }, { limitMs: 15 * 60_000 });
+    await world.waitFor('alert', { state: 'inconclusive' });
+  },
+  checks: [
+    { name: 'nothing was reverted', holds: (r) => r.timeline.find('revert-pushed').length === 0 },
+    {
+      name: 'people were alerted that validation was inconclusive',
+      holds: (r) => r.alerts.some((a) => a.state === 'inconclusive'),
+    },
+    {
+      name: 'Flux reported HealthCheckFailed on its own',
+      holds: (r) => r.timeline.find('health-check-failed').length > 0,
+    },
+    {
+      name: 'the branch holds no fluxguard commit',
+      holds: (r) => !r.gitLog.some((l) => / Revert /.test(` ${l.slice(8)}`)),
+    },
+  ],
+};
+
+/** Three bad pushes are reverted; the fourth finds the breaker open: alert only. */
+const breaker: Story = {
+  name: 'breaker',
+  summary:
+    'image automation pushes a crash-looping tag four times; fluxguard reverts three, then its breaker opens and it only alerts',
+  images: {
+    '1.30.2-alpine': 'crashloop',
+    '1.30.3-alpine': 'crashloop',
+    '1.30.4-alpine': 'crashloop',
+    '1.30.5-alpine': 'crashloop',
+  },
+  async play(world) {
+    await goodRevisionKnown(world);
+    for (const tag of ['1.30.2-alpine', '1.30.3-alpine', '1.30.4-alpine']) {
+      const since = world.clock.elapsedMs();
+      const bad = await world.imageUpdate([GOOD, tag]);
+      if (!bad) throw new Error(`image automation did not push ${tag}`);
+      const revert = await world.waitFor('revert-pushed', { failing: rev(bad) }, { limitMs: 15 * 60_000 });
+      await world.waitFor('healthy', { revision: rev(String(revert.data.commit)) });
+      await world.waitFor('alert', { state: 'recovered' }, { since });
+    }
+    await world.imageUpdate([GOOD, '1.30.5-alpine']);
+    await world.waitFor('alert', { state: 'breaker-open' }, { limitMs: 15 * 60_000 });
+  },
+  checks: [
+    { name: 'three reverts were pushed', holds: (r) => r.timeline.find('revert-pushed').length === 3 },
+    {
+      name: 'the breaker opened with an alert',
+      holds: (r) => r.alerts.some((a) => a.state === 'breaker-open'),
+    },
+    {
+      name: 'the fourth bad revision was not reverted',
+      holds: (r) => revertOf(r, badRevision(r, 3)) === undefined,
+    },
+  ],
+};
+
+/** Every story, by name; the first is the default. */
+export const STORIES: Record<string, Story> = {
+  'image-crashloop': badImageStory(
+    'image-crashloop',
+    '1.30.2-alpine',
+    'crashloop',
+    'image automation commits a tag that crash-loops; fluxguard reverts it before Flux times out, and the cluster recovers',
+  ),
+  'missing-image': badImageStory(
+    'missing-image',
+    '1.30.3-alpine',
+    'imagepull',
+    'image automation commits a tag the registry does not have (ImagePullBackOff); reverted early, recovered',
+  ),
+  'inconclusive-403': inconclusive,
+  breaker,
+};
+
+/** The story `fluxguard simulate` plays without `--story`. */
+export const DEFAULT_STORY = 'image-crashloop';
