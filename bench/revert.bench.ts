@@ -1,15 +1,15 @@
 /**
  * Requests to GitHub per revert and time per revert with 50 ms added to every request, measured on
- * the fake GitHub (a real bare repository behind a local HTTP server). Targets (issue 7): at most 6
- * requests for a single-commit revert with a known good revision, at most 7 for a range (plus 1 per
- * retry), and under 500 ms per revert at 50 ms per request.
+ * the fake GitHub (a real bare repository behind a local HTTP server), through the same factory the
+ * Lambda and the CLI use. Targets: at most 6 requests for a single-commit revert with a known good
+ * revision, at most 7 for a range (plus 1 per retry), plus one blob read per kustomization file
+ * the scope's build reads (this repository's gitops/apps layout: 3), and under 500 ms per revert
+ * at 50 ms per request.
  */
-import { OctokitGitHub } from '../lambdas/revert/github-client.js';
-import { createGitHubOctokit } from '../lambdas/revert/octokit.js';
-import { WritePacer } from '../lambdas/revert/rate-limits.js';
-import { RevertEngine } from '../lambdas/revert/revert-engine.js';
-import { FakeGitHub } from '../sandbox/github/fake-github.js';
-import { type CommitSpec, GitRepo } from '../sandbox/github/git-repo.js';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { createRevertEngine, parseRepositoryUrl, WritePacer } from '../lambdas/revert/index.js';
+import { type CommitSpec, FakeGitHub, GitRepo } from '../sandbox/index.js';
 import { INITIAL, SCOPE } from '../test/lambdas/revert/support/harness.js';
 
 const LATENCY_MS = 50;
@@ -21,7 +21,23 @@ interface Case {
   failingIndex: number;
   target: number;
   race?: boolean;
+  /** The Kustomization spec.path (default SCOPE, a folder without a kustomization file). */
+  scope?: string;
 }
+
+/** This repository's gitops/apps tree, read from disk: the production overlay over the bases. */
+async function gitopsApps(): Promise<Record<string, string>> {
+  const root = join(import.meta.dirname, '..');
+  const files: Record<string, string> = {};
+  for (const entry of await readdir(join(root, 'gitops/apps'), { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    files[relative(root, path)] = await readFile(path, 'utf8');
+  }
+  return files;
+}
+const appsTree = await gitopsApps();
+const DEPLOYMENT = 'gitops/apps/base/sre-challenge/deployment.yaml';
 
 const cases: Case[] = [
   {
@@ -57,6 +73,21 @@ const cases: Case[] = [
     target: 7,
     race: true,
   },
+  {
+    name: 'image update in gitops/apps/base, scope gitops/apps/production',
+    commits: [
+      { message: 'Apps', files: appsTree },
+      {
+        message: 'chore(images): update sre-challenge-app image',
+        files: {
+          [DEPLOYMENT]: (appsTree[DEPLOYMENT] as string).replace(/:1\.30\.1-alpine/, ':9.9.9-broken'),
+        },
+      },
+    ],
+    failingIndex: 1,
+    target: 9,
+    scope: 'gitops/apps/production',
+  },
 ];
 
 const percentile = (sorted: number[], p: number) =>
@@ -74,21 +105,23 @@ for (const c of cases) {
     const fake = await new FakeGitHub({ repo, latencyMs: LATENCY_MS }).start();
     if (c.race)
       fake.fail({ method: 'POST', path: /\/git\/commits$/, status: 502, body: { message: 'Bad Gateway' } });
-    const octokit = createGitHubOctokit({
+    const engine = await createRevertEngine({
+      repository: parseRepositoryUrl(`${fake.url}/${fake.owner}/${fake.name}`),
+      apiUrl: fake.url,
       credentials: { kind: 'token', token: 'test-token' },
-      baseUrl: fake.url,
-      waitUnitMs: 1,
-      // One incident, one revert: a fresh pacer, as in a container that has not just made other writes.
-      pacer: new WritePacer(),
-      log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
+      tuning: {
+        waitUnitMs: 1,
+        // One incident, one revert: a fresh pacer, as in a container that has not just made other writes.
+        pacer: new WritePacer(),
+        log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
+      },
     });
-    const engine = new RevertEngine(new OctokitGitHub(octokit, fake.owner, fake.name));
     const started = performance.now();
     const result = await engine.revert({
       branch: 'main',
       failing: shas[c.failingIndex] as string,
-      good: good as string,
-      scope: [SCOPE],
+      good: (c.scope ? shas[0] : good) as string,
+      scope: [c.scope ?? SCOPE],
       incident: { id: 'BENCH' },
     });
     const elapsed = performance.now() - started;
