@@ -119,6 +119,8 @@ interface Resolved {
   eventAt: string;
   alertTrigger: Alert['trigger'];
   alarmName?: string;
+  /** Alertmanager left alerts out (`truncatedAlerts`): evidence that never reverts on its own. */
+  evidenceIncomplete?: boolean;
 }
 
 const FAILURE_TRIGGERS: readonly TriggerKind[] = ['rollout-failed', 'follow-up', 'alarm'];
@@ -227,6 +229,30 @@ export async function processIncident(
       },
       alarmName: alarm.alarmName,
     };
+  } else if (input.source === 'alertmanager') {
+    // A Prometheus alert is an alarm whose rule's `for:` already confirmed it; `startsAt` is when it
+    // fired, the moment the bake window is checked against.
+    const message = input.alertmanager;
+    const shown = message.alerts.find((a) => a.status === message.status) ?? message.alerts[0];
+    const rule = shown?.alertname ?? 'alert';
+    const at =
+      message.status === 'firing'
+        ? (shown?.startsAt ?? message.receivedAt)
+        : (shown?.endsAt ?? message.receivedAt);
+    resolved = {
+      object: { cluster: message.cluster, ...message.target },
+      trigger: message.status === 'firing' ? 'alarm' : 'alarm-ok',
+      eventAt: at,
+      alertTrigger: {
+        source: 'alertmanager',
+        reason: rule,
+        at,
+        ...(shown?.summary ? { message: shown.summary } : {}),
+        ...(shown?.generatorURL ? { link: shown.generatorURL } : {}),
+      },
+      alarmName: `prometheus:${rule}`,
+      ...(message.evidenceIncomplete ? { evidenceIncomplete: true } : {}),
+    };
   } else if (input.source === 'follow-up') {
     const { followUp } = input;
     resolved = {
@@ -241,7 +267,8 @@ export async function processIncident(
       },
     };
   } else {
-    note('resolve', `${input.source} messages are not handled by this worker yet`);
+    // Every source of the union is handled above; a new one lands here until it is.
+    note('resolve', `${(input as { source: string }).source} messages are not handled by this worker yet`);
     return outcome('ignored', 'unsupported-source');
   }
   const { object } = resolved;
@@ -352,6 +379,22 @@ export async function processIncident(
       : undefined;
     if (!decision && r.trigger === 'alarm' && inBakeWindow) {
       facts.verdict = { verdict: 'fail', definitive: true };
+      if (r.evidenceIncomplete) {
+        facts.verdict = { verdict: 'inconclusive', definitive: false };
+        note('validate', 'Alertmanager truncated the alerts: incomplete evidence never reverts on its own');
+      } else if (input.source === 'alertmanager' && live) {
+        // The rule confirmed the failure; a rollout still in progress is not yet the revision's fault.
+        report = await deps.cluster.validate({
+          target: { kind: object.kind, namespace: object.namespace, name: object.name },
+          ...(revision ? { revision } : {}),
+          checks: 1,
+          intervalMs: 0,
+        });
+        note('validate', report.summary.split('\n')[0] ?? report.verdict);
+        if (report.layers.rollout.checks.at(-1) === 'pending') {
+          facts.verdict = { verdict: 'pending', definitive: false };
+        }
+      }
     } else if (!decision && (failureTrigger || r.trigger === 'succeeded') && live) {
       report = await deps.cluster.validate({
         target: { kind: object.kind, namespace: object.namespace, name: object.name },

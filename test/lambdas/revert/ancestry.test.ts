@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { RevertEngine } from '../../../lambdas/revert/index.js';
 import type { GitRepo } from '../../../sandbox/index.js';
 import { type Harness, harness, revertIn, SCOPE } from './support/harness.js';
 
@@ -113,5 +114,41 @@ describe('ancestry within the comparison', () => {
     expect(result.reason).toContain('not an ancestor');
     expect(await h.repo.revParse('refs/heads/main')).toBe(failing);
     expect(h.fake.calls().filter((c) => !c.startsWith('GET '))).toEqual([]);
+  });
+});
+
+describe('an incomplete comparison', () => {
+  it('diffs the trees when GitHub leaves the file list out', async () => {
+    // Prepare
+    h = await harness([
+      { message: 'Break the app', files: { [`${SCOPE}/app.yaml`]: 'image: web:broken\n' } },
+      { message: 'Later, elsewhere', files: { 'README.md': '# later\n' } },
+    ]);
+    const [failing] = h.shas as [string];
+    const github = h.github;
+    const withoutFiles = new Proxy(github, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver);
+        if (property !== 'compare' && property !== 'compareWithBranch') {
+          return typeof value === 'function' ? value.bind(target) : value;
+        }
+        return async (base: string, head: string) => ({
+          ...(await (value as typeof github.compare).call(target, base, head)),
+          files: undefined,
+        });
+      },
+    });
+    const engine = new RevertEngine(withoutFiles);
+
+    // Act
+    const result = await revertIn({ ...h, engine }, failing);
+
+    // Assess
+    expect(result.outcome).toBe('reverted');
+    expect(h.fake.calls().filter((c) => c.includes('/git/trees/')).length).toBeGreaterThan(1);
+    expect((await h.repo.show('refs/heads/main', `${SCOPE}/app.yaml`)).toString()).toBe(
+      'image: web:1.0.0\nreplicas: 2\n',
+    );
+    expect((await h.repo.show('refs/heads/main', 'README.md')).toString()).toBe('# later\n');
   });
 });
