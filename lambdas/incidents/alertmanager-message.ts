@@ -53,6 +53,27 @@ export type AlertmanagerPayload = z.infer<typeof AlertmanagerPayloadSchema>;
 /** One parsed alert of a payload. */
 export type AlertmanagerPayloadAlert = z.infer<typeof AlertmanagerAlertSchema>;
 
+/**
+ * Whether a parsed JSON value looks like an Alertmanager webhook payload (`version: "4"` and an
+ * `alerts` list) rather than a queue message, so a tool that takes either (`fluxguard replay`) can
+ * translate it first with {@link translateAlertmanagerPayload}. Validate it with
+ * {@link AlertmanagerPayloadSchema}.
+ *
+ * @example
+ * ```ts
+ * const inputs = isAlertmanagerPayload(json)
+ *   ? translateAlertmanagerPayload(AlertmanagerPayloadSchema.parse(json), { receivedAt: new Date() }).entries.map(
+ *       ({ message }) => ({ source: 'alertmanager' as const, alertmanager: message }),
+ *     )
+ *   : [parseIncidentInput(json)];
+ * ```
+ */
+export function isAlertmanagerPayload(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const record = value as Record<string, unknown>;
+  return record.version === '4' && Array.isArray(record.alerts) && typeof record.groupKey === 'string';
+}
+
 /** The alert label that marks an alert as meant for fluxguard; its value must be `"true"`. */
 export const FLUXGUARD_LABEL = 'fluxguard';
 

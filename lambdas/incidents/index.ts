@@ -34,6 +34,7 @@ export {
   alertTarget,
   FLUXGUARD_LABEL,
   HEARTBEAT_REASON,
+  isAlertmanagerPayload,
   type QueuedAlert,
   TARGET_LABELS,
   TRIGGER_REASONS,

@@ -3,6 +3,7 @@ import {
   AlertmanagerPayloadSchema,
   AlertmanagerQueueMessageSchema,
   alertTarget,
+  isAlertmanagerPayload,
   messageGroupId,
   parseIncidentInput,
   translateAlertmanagerPayload,
@@ -222,5 +223,15 @@ describe('parseIncidentInput: Alertmanager messages', () => {
     expect(() => parseIncidentInput({ version: 1, source: 'alertmanager', id: 'x' })).toThrow(
       UnparseableMessageError,
     );
+  });
+});
+
+describe('isAlertmanagerPayload', () => {
+  it('tells an Alertmanager payload from a queue message', () => {
+    const [entry] = translate(amPayload()).entries;
+    expect(isAlertmanagerPayload(amPayload())).toBe(true);
+    expect(isAlertmanagerPayload(entry?.message)).toBe(false);
+    expect(isAlertmanagerPayload({ version: '4', alerts: {} })).toBe(false);
+    expect(isAlertmanagerPayload([amPayload()])).toBe(false);
   });
 });
