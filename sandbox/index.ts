@@ -19,6 +19,7 @@ export {
   startFakeAws,
 } from './aws/fake-aws.js';
 export { FakeFifoQueue } from './aws/fake-queue.js';
+export { type CapturedSns, type CapturedSnsMessage, startCapturedSns } from './aws/sns.js';
 export { fluxDuration, parseGoDuration, StoryClock } from './flux/clock.js';
 export {
   FluxSimulator,

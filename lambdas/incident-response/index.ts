@@ -36,6 +36,7 @@ export {
   type ReconcileRef,
   type RevertTarget,
 } from './cluster-gateway.js';
+export { type ComposedIncidentDeps, createIncidentDeps, type IncidentWiring } from './create-deps.js';
 export { decide } from './decide.js';
 export type {
   BreakerFacts,
@@ -97,6 +98,7 @@ export {
   shaOf,
   targetLabel,
 } from './model.js';
+export { INCIDENT_METRICS, type IncidentObservers, observeIncident } from './observe.js';
 export {
   type IncidentDeps,
   type IncidentOutcome,

@@ -3,7 +3,7 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 // dynalite ships no types: it exports one function returning an http.Server.
 // @ts-expect-error untyped CommonJS module
 import dynalite from 'dynalite';
-import { stateTableDefinition } from '../../lambdas/incident-response/dynamodb-state-store.js';
+import { stateTableDefinition } from '../../lambdas/incident-response/index.js';
 
 /** A running in-process DynamoDB. */
 export interface LocalDynamoDb {

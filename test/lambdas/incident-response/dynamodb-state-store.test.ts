@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbStateStore } from '../../../lambdas/incident-response/dynamodb-state-store.js';
 import type { IncidentRecord, LedgerEntry, ObjectRef } from '../../../lambdas/incident-response/model.js';
-import { type LocalDynamoDb, startLocalDynamoDb } from '../../../sandbox/aws/dynamodb.js';
+import { type LocalDynamoDb, startLocalDynamoDb } from '../../../sandbox/index.js';
 
 let db: LocalDynamoDb;
 let tables = 0;

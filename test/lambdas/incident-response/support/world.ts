@@ -30,11 +30,10 @@ import {
   type IncidentInput,
 } from '../../../../lambdas/incidents/index.js';
 import { WritePacer } from '../../../../lambdas/revert/index.js';
-import { type LocalDynamoDb, startLocalDynamoDb } from '../../../../sandbox/aws/dynamodb.js';
-import { type CapturedSns, startCapturedSns } from '../../../../sandbox/aws/sns.js';
 import {
   type AppState,
   app,
+  type CapturedSns,
   type CommitSpec,
   FakeGitHub,
   FakeKubeApi,
@@ -43,6 +42,9 @@ import {
   helmRelease,
   type KubeObject,
   kustomization,
+  type LocalDynamoDb,
+  startCapturedSns,
+  startLocalDynamoDb,
 } from '../../../../sandbox/index.js';
 
 /** The Kustomization `spec.path` every scenario reverts. */
@@ -77,6 +79,8 @@ export interface World {
   db: LocalDynamoDb;
   sns: CapturedSns;
   store: DynamoDbStateStore;
+  /** The state table's name in {@link World.db}. */
+  tableName: string;
   deps: IncidentDeps;
   settings: IncidentSettings;
   followUps: FollowUpMessage[];
@@ -190,6 +194,7 @@ export async function world(
     db,
     sns,
     store,
+    tableName: table,
     deps,
     settings: full,
     followUps,

@@ -1,0 +1,149 @@
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createIncidentWorkerHandler } from '../../../../lambdas/functions/incident-worker/handler.js';
+import { fixtureText } from '../../../support/fixtures.js';
+import { captureOutput, lambdaContext } from '../../../support/webhook-requests.js';
+import { type World, world } from '../../incident-response/support/world.js';
+
+const FIFO_ARN = 'arn:aws:sqs:eu-west-1:111122223333:fluxguard-incidents.fifo';
+const STANDARD_ARN = 'arn:aws:sqs:eu-west-1:111122223333:fluxguard-follow-ups';
+
+let w: World | undefined;
+let output: ReturnType<typeof captureOutput> | undefined;
+afterEach(async () => {
+  output?.restore();
+  output = undefined;
+  await w?.close();
+  w = undefined;
+});
+
+function record(messageId: string, body: string, arn: string, group?: string): SQSRecord {
+  return {
+    messageId,
+    receiptHandle: `rh-${messageId}`,
+    body,
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: '1760000000000',
+      SenderId: 'AIDAEXAMPLE',
+      ApproximateFirstReceiveTimestamp: '1760000000000',
+      ...(group
+        ? { MessageGroupId: group, MessageDeduplicationId: `dedup-${messageId}`, SequenceNumber: '1' }
+        : {}),
+    },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: arn,
+    awsRegion: 'eu-west-1',
+  };
+}
+
+async function handlerFor(v: World) {
+  const logger = new Logger({ serviceName: 'incident-worker', logLevel: 'INFO' });
+  const idempotency = new DynamoDBPersistenceLayer({
+    tableName: v.tableName,
+    keyAttr: 'pk',
+    sortKeyAttr: 'sk',
+    staticPkValue: 'IDEMPOTENCY#incident-worker',
+    expiryAttr: 'expiresAt',
+    awsSdkV3Client: v.db.client,
+  });
+  const handler = createIncidentWorkerHandler({ deps: () => v.deps, logger, idempotency });
+  // A worker's timeout is minutes; the fake GitHub's git work takes seconds on a loaded machine.
+  return (event: SQSEvent) => handler(event, { ...lambdaContext(), getRemainingTimeInMillis: () => 300_000 });
+}
+
+describe('incident-worker handler', () => {
+  it('on the FIFO queue: an unparseable message is logged with its id and failed, holding back only its own group', async () => {
+    // Prepare
+    w = await world();
+    const failing = w.shas[1] as string;
+    w.deploy({ state: 'healthy', attempted: failing, failed: false });
+    const invoke = await handlerFor(w);
+    const stale = JSON.stringify(
+      (
+        w.flux({ reason: 'ReconciliationSucceeded', severity: 'info', revision: `main@sha1:${failing}` }) as {
+          message: unknown;
+        }
+      ).message,
+    );
+    output = captureOutput();
+
+    // Act
+    const answer = await invoke({
+      Records: [
+        record('m-1', '{"version":1,"source":"nope"}', FIFO_ARN, 'prod/flux-system/Kustomization/apps'),
+        record('m-2', stale, FIFO_ARN, 'prod/flux-system/Kustomization/apps'),
+        record('m-3', stale, FIFO_ARN, 'prod/flux-system/Kustomization/other'),
+      ],
+    });
+
+    // Assess
+    expect(answer.batchItemFailures).toEqual([{ itemIdentifier: 'm-1' }, { itemIdentifier: 'm-2' }]);
+    const lines = output
+      .text()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l));
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        level: 'ERROR',
+        message: 'incident message unparseable: left to the dead-letter queue',
+        messageId: 'm-1',
+        reason: 'unknown message source "nope"',
+      }),
+    );
+    expect(lines.filter((l) => l.message === 'incident decision').map((l) => l.messageId)).toEqual(['m-3']);
+  });
+
+  it('on the standard follow-up queue: one failure holds back nothing else', async () => {
+    // Prepare
+    w = await world();
+    const invoke = await handlerFor(w);
+    output = captureOutput();
+
+    // Act
+    const alarm = fixtureText('aws-events/cloudwatch-alarm-state-change.eventbridge.json');
+    const answer = await invoke({
+      Records: [record('f-1', 'not json', STANDARD_ARN), record('f-2', alarm, STANDARD_ARN)],
+    });
+
+    // Assess
+    expect(answer.batchItemFailures).toEqual([{ itemIdentifier: 'f-1' }]);
+    expect(output.text()).toContain('"code":"alarm-not-mapped"');
+  });
+
+  it('handles a redelivered message once (Powertools Idempotency in the state table)', async () => {
+    // Prepare
+    w = await world();
+    const failing = w.shas[1] as string;
+    w.deploy({ state: 'crashloop', attempted: failing });
+    const invoke = await handlerFor(w);
+    const body = JSON.stringify(
+      (
+        w.flux({ reason: 'HealthCheckFailed', severity: 'error', revision: `main@sha1:${failing}` }) as {
+          message: unknown;
+        }
+      ).message,
+    );
+    output = captureOutput();
+
+    // Act
+    const first = await invoke({ Records: [record('m-1', body, FIFO_ARN, 'g')] });
+    const again = await invoke({ Records: [record('m-1', body, FIFO_ARN, 'g')] });
+
+    // Assess
+    expect(first.batchItemFailures).toEqual([]);
+    expect(again.batchItemFailures).toEqual([]);
+    const decisions = output
+      .text()
+      .split('\n')
+      .filter((l) => l.includes('"incident decision"'));
+    expect(decisions).toHaveLength(1);
+    expect(await w.commitsAfter(failing)).toHaveLength(1);
+    expect(w.sns.messages).toHaveLength(1);
+  });
+});
