@@ -16,10 +16,12 @@ import { type Leftovers, LOAD_BALANCER_CLUSTER_TAG } from './plan.js';
 
 /** What the wait asks of AWS; {@link AwsLeftoverReader} implements it. */
 export interface LeftoverReader {
-  /** Load balancers and target groups tagged for `clusterName`, and those of `volumeIds` not deleted yet. */
+  /** ELBv2 load balancers and target groups made for `clusterName`, and those of `volumeIds` not deleted yet. */
   leftovers(clusterName: string, volumeIds: readonly string[]): Promise<Leftovers>;
 }
 
+/** The cloud provider's ownership tag is this prefix plus the cluster name, with the value `owned`. */
+const CLOUD_PROVIDER_CLUSTER_TAG_PREFIX = 'kubernetes.io/cluster/';
 /** `elasticloadbalancing:DescribeTags` takes at most 20 ARNs per call. */
 const TAGS_BATCH = 20;
 /** EC2 filters take at most 200 values. */
@@ -76,14 +78,21 @@ export class AwsLeftoverReader implements LeftoverReader {
     return this.#taggedFor(clusterName, named);
   }
 
-  /** Names (from `named`, keyed by ARN) of the resources tagged `elbv2.k8s.aws/cluster=<clusterName>`. */
+  /**
+   * Names (from `named`, keyed by ARN) of the resources made for `clusterName`: tagged
+   * `elbv2.k8s.aws/cluster=<clusterName>` by the AWS Load Balancer Controller, or
+   * `kubernetes.io/cluster/<clusterName>=owned` by the cloud provider (an NLB for a Service of type
+   * LoadBalancer that the controller does not handle).
+   */
   async #taggedFor(clusterName: string, named: Map<string, string>): Promise<string[]> {
     const found: string[] = [];
     for (const arns of batches([...named.keys()], TAGS_BATCH)) {
       const { TagDescriptions } = await this.#elbv2.send(new DescribeTagsCommand({ ResourceArns: arns }));
       for (const description of TagDescriptions ?? []) {
         const tagged = description.Tags?.some(
-          (tag) => tag.Key === LOAD_BALANCER_CLUSTER_TAG && tag.Value === clusterName,
+          (tag) =>
+            (tag.Key === LOAD_BALANCER_CLUSTER_TAG && tag.Value === clusterName) ||
+            (tag.Key === `${CLOUD_PROVIDER_CLUSTER_TAG_PREFIX}${clusterName}` && tag.Value === 'owned'),
         );
         const name = description.ResourceArn ? named.get(description.ResourceArn) : undefined;
         if (tagged && name) found.push(name);

@@ -1,5 +1,6 @@
 import { CreateVolumeCommand, DeleteVolumeCommand } from '@aws-sdk/client-ec2';
 import {
+  CreateLoadBalancerCommand,
   DeleteLoadBalancerCommand,
   DeleteTargetGroupCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -50,10 +51,27 @@ function clock(start = '2026-12-03T12:00:00Z') {
 }
 
 describe('AwsLeftoverReader', () => {
-  it('reads the load balancers and target groups tagged for this cluster only, and the volumes not deleted', async () => {
+  it('reads the load balancers and target groups made for this cluster only, and the volumes not deleted', async () => {
     // Prepare
     await makeControllerLoadBalancer(moto, network, 'k8s-shop-web', CLUSTER);
     await makeControllerLoadBalancer(moto, network, 'k8s-other-web', 'another-cluster');
+    // what the cloud provider makes for a LoadBalancer Service the controller leaves alone
+    await moto.elbv2.send(
+      new CreateLoadBalancerCommand({
+        Name: 'a1b2c3-edge-nlb',
+        Type: 'network',
+        Subnets: network.subnetIds,
+        Tags: [{ Key: `kubernetes.io/cluster/${CLUSTER}`, Value: 'owned' }],
+      }),
+    );
+    await moto.elbv2.send(
+      new CreateLoadBalancerCommand({
+        Name: 'shared-nlb',
+        Type: 'network',
+        Subnets: network.subnetIds,
+        Tags: [{ Key: `kubernetes.io/cluster/${CLUSTER}`, Value: 'shared' }],
+      }),
+    );
     const { VolumeId } = await moto.ec2.send(
       new CreateVolumeCommand({ AvailabilityZone: 'us-east-1a', Size: 1 }),
     );
@@ -67,7 +85,7 @@ describe('AwsLeftoverReader', () => {
 
     // Assess
     expect(left).toEqual({
-      loadBalancers: ['k8s-shop-web'],
+      loadBalancers: ['a1b2c3-edge-nlb', 'k8s-shop-web'],
       targetGroups: ['k8s-shop-web-tg'],
       volumes: [VolumeId],
     });
