@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { type Command, ExitCode, stringOption, UsageError } from '../command.js';
 
 /** How much faster than real time `--fast` plays a story. */
-export const FAST_SCALE = 20;
+export const FAST_SCALE = 10;
 
 /** `fluxguard simulate`: the whole loop on this machine, from a bad image update to recovery. */
 export const simulateCommand: Command = {
