@@ -174,6 +174,23 @@ interface PlannedRevert {
 /** A read phase either plans a revert or ends the request with an answer. */
 type PlanStep = PlannedRevert | { kind: 'answer'; result: RevertResult };
 
+/** Builds the answer that ends a read phase. */
+type Answer = (outcome: RevertOutcome, reason: string, extra?: Partial<RevertResult>) => PlanStep;
+
+/** What every answer after the comparison carries. */
+type ReadContext = Pick<RevertResult, 'revertedCommits' | 'compareUrl'>;
+
+/** The comparison good...branch once its guards passed. */
+interface BranchReading {
+  kind: 'read';
+  comparison: Comparison;
+  /** The listed commits that descend from the failing commit. */
+  descendants: CommitInfo[];
+  head: CommitInfo;
+  failingCommit: CommitInfo;
+  context: ReadContext & { revertedCommits: RevertedCommit[] };
+}
+
 /** What stays valid across attempts: the branch moving changes neither good nor failing. */
 interface AttemptCache {
   goodTree?: Promise<Map<string, TreeEntry> | undefined>;
@@ -337,18 +354,17 @@ export class RevertEngine {
    * Reads the comparison good...branch and plans the restore: the reverted commits are the
    * failing commit's ancestors within it, earlier reverts its descendants carrying the trailer.
    */
-  async #plan(
+  /**
+   * Reads the comparison good...branch and applies the guards that need only it: a complete list,
+   * the failing commit on the branch, good an ancestor of it, one head, no revert of a revert.
+   */
+  async #readBranch(
     request: RevertRequest,
-    identity: ResultIdentity,
     { failing, good }: Revisions,
     cache: AttemptCache,
-    attempt: number,
-  ): Promise<PlanStep> {
+    answer: Answer,
+  ): Promise<BranchReading | PlanStep> {
     const gh = this.#github;
-    const answer = (outcome: RevertOutcome, reason: string, extra: Partial<RevertResult> = {}): PlanStep => ({
-      kind: 'answer',
-      result: { ...this.#answer(identity, outcome, reason, undefined, attempt), ...extra },
-    });
     // The good tree is read once, in parallel with the first comparison when good is a full SHA
     // (GitHub lists a commit's tree given the commit SHA); a refusal may leave it unused.
     if (!cache.goodTree && FULL_SHA.test(good)) {
@@ -388,7 +404,7 @@ export class RevertEngine {
     const failingCommit = comparison.commits.find((c) => c.sha === failing) as CommitInfo;
     const revertedCommits = ancestry.ancestors.map(revertedCommitOf);
     const compareUrl = compareUrlOf(failingCommit.htmlUrl, good, failing);
-    const context = { revertedCommits, ...(compareUrl ? { compareUrl } : {}) };
+    const context: ReadContext = { revertedCommits, ...(compareUrl ? { compareUrl } : {}) };
     const revertOfRevert = ancestry.ancestors.find((c) => isFluxguardRevert(c.message));
     if (revertOfRevert) {
       return answer(
@@ -397,6 +413,61 @@ export class RevertEngine {
         context,
       );
     }
+
+    return {
+      kind: 'read',
+      comparison,
+      descendants: ancestry.descendants,
+      head: headCommit,
+      failingCommit,
+      context,
+    };
+  }
+
+  /**
+   * Removes from the delta to restore the paths earlier reverts of the failing commit (a retry, or
+   * another Kustomization's revert of the same commit) restored: a change relanded after them
+   * stays. Answers which revert covered them, or the reason to refuse.
+   */
+  async #withoutEarlierReverts(
+    delta: FileDelta,
+    earlier: readonly CommitInfo[],
+    request: RevertRequest,
+    failing: string,
+  ): Promise<{ toRestore: FileDelta; coveredBy?: CommitInfo } | string> {
+    const remaining = new Map(delta);
+    let coveredBy: CommitInfo | undefined;
+    for (const revert of earlier) {
+      const paths = await this.#changedPaths(revert);
+      if (!paths) {
+        return `${shortSha(revert.sha)} on ${request.branch} already reverts ${shortSha(failing)}, but what it restored is too large for GitHub to list: a human decides`;
+      }
+      for (const path of paths) if (remaining.delete(path)) coveredBy ??= revert;
+    }
+    return { toRestore: remaining, ...(coveredBy ? { coveredBy } : {}) };
+  }
+
+  /**
+   * Plans the restore: the deltas good → head and good → failing, restricted to what the scope's
+   * build reads, minus what earlier reverts restored, plus the request's edits.
+   */
+  async #plan(
+    request: RevertRequest,
+    identity: ResultIdentity,
+    revisions: Revisions,
+    cache: AttemptCache,
+    attempt: number,
+  ): Promise<PlanStep> {
+    const gh = this.#github;
+    const { failing, good } = revisions;
+    const answer: Answer = (outcome, reason, extra = {}) => ({
+      kind: 'answer',
+      result: { ...this.#answer(identity, outcome, reason, undefined, attempt), ...extra },
+    });
+    const reading = await this.#readBranch(request, revisions, cache, answer);
+    if (reading.kind !== 'read') return reading;
+    const { comparison, descendants, head: headCommit, failingCommit, context } = reading;
+    const { revertedCommits } = context;
 
     cache.goodTree ??= this.#tree(comparison.base.treeSha);
     const goodTree = await cache.goodTree;
@@ -430,27 +501,12 @@ export class RevertEngine {
       );
     }
 
-    // Earlier reverts of the failing commit (a retry, or another Kustomization's revert of the
-    // same commit): the paths they restored are never restored again (a change relanded after
-    // them stays), and when nothing else in the scope is left to restore, the answer is theirs.
-    let toRestore: FileDelta = scopedFailing;
-    let coveredBy: CommitInfo | undefined;
-    const earlier = ancestry.descendants.filter((c) => revertsCommit(c.message, failing));
-    if (earlier.length > 0) {
-      const remaining = new Map(scopedFailing);
-      for (const revert of earlier) {
-        const paths = await this.#changedPaths(revert);
-        if (!paths) {
-          return answer(
-            'refused',
-            `${shortSha(revert.sha)} on ${request.branch} already reverts ${shortSha(failing)}, but what it restored is too large for GitHub to list: a human decides`,
-            context,
-          );
-        }
-        for (const path of paths) if (remaining.delete(path)) coveredBy ??= revert;
-      }
-      toRestore = remaining;
-    }
+    // Earlier reverts of the failing commit: when nothing else in the scope is left to restore,
+    // the answer is theirs.
+    const earlier = descendants.filter((c) => revertsCommit(c.message, failing));
+    const remaining = await this.#withoutEarlierReverts(scopedFailing, earlier, request, failing);
+    if (typeof remaining === 'string') return answer('refused', remaining, context);
+    const { toRestore, coveredBy } = remaining;
     const plan = planRevert(goodTree, toRestore, scopedHead);
     if (plan.changes.length === 0 && earlier.length > 0) {
       const revert = coveredBy ?? (earlier.at(-1) as CommitInfo);
