@@ -1,3 +1,8 @@
+/**
+ * GitHub credentials: a token or a GitHub App, read from a secret string, as Octokit options.
+ *
+ * @module
+ */
 import { createAppAuth } from '@octokit/auth-app';
 import type { OctokitOptions } from '@octokit/core';
 import { secretField } from '../aws/secrets.js';

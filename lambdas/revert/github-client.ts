@@ -1,3 +1,8 @@
+/**
+ * The GitHub calls the revert engine makes, over Octokit, with errors mapped to typed ones that name the permission or the missing object.
+ *
+ * @module
+ */
 import {
   DeadlineExceededError,
   GitHubNotFoundError,

@@ -1,3 +1,8 @@
+/**
+ * Commit messages and pull request bodies of reverts and reapplies: plain text, one value per line, trailers last.
+ *
+ * @module
+ */
 import { INCIDENT_TRAILER, REAPPLY_OF_TRAILER, REVERT_OF_TRAILER } from './trailers.js';
 
 /** Why the revert is made; every field but `id` is optional and shown when present. */

@@ -1,3 +1,8 @@
+/**
+ * The Octokit client fluxguard talks to GitHub with: retries, rate limits, pacing and time limits.
+ *
+ * @module
+ */
 import type { OctokitOptions } from '@octokit/core';
 import { retry } from '@octokit/plugin-retry';
 import { type ThrottlingOptions, throttling } from '@octokit/plugin-throttling';

@@ -1,6 +1,8 @@
 /**
  * Pure revert planning: which paths to restore, from tree listings and comparison file lists.
  * No I/O here; the engine feeds it what the GitHub adapter read.
+ *
+ * @module
  */
 
 /** One entry of a recursive git tree listing (`GET /git/trees/{sha}?recursive=1`). */

@@ -1,6 +1,8 @@
 /**
  * How fluxguard honours GitHub's rate limits: a write pacer that lets a revert's handful of writes
  * through at once but slows a sustained stream, and a time budget for waits GitHub asks for.
+ *
+ * @module
  */
 
 /** Options of {@link WritePacer}. */

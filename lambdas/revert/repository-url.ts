@@ -1,3 +1,8 @@
+/**
+ * Repository references (GitRepository URLs, owner/name) and the rule that a repository must be on the configured GitHub host.
+ *
+ * @module
+ */
 import { GitHubApiUrlError, RepositoryHostError, RepositoryUrlError } from './errors.js';
 
 /** A GitHub repository, on github.com or on a GitHub Enterprise Server host. */

@@ -1,3 +1,8 @@
+/**
+ * The `Fluxguard-*` trailers that mark fluxguard commits, and reading them back.
+ *
+ * @module
+ */
 /** The trailer that marks every commit fluxguard makes; one per reverted commit. */
 export const REVERT_OF_TRAILER = 'Fluxguard-Revert-Of';
 /** The trailer of a reapply commit: the failing commit it brings back (never read as a revert). */

@@ -1,3 +1,8 @@
+/**
+ * A GitHub REST server over a real git repository, for tests, benchmarks and simulations.
+ *
+ * @module
+ */
 import { createVerify, type KeyObject, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';

@@ -1,3 +1,8 @@
+/**
+ * A bare git repository in a temporary directory, driven with git plumbing: the storage behind the fake GitHub.
+ *
+ * @module
+ */
 import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
