@@ -95,7 +95,7 @@ export function eksKubeConfig(info: EksClusterInfo, tokens: Pick<EksTokenProvide
 
 /** Loads kubeconfig file(s): one path, or several joined by the platform's path delimiter, merged. */
 export function kubeConfigFromFiles(kubeconfig: string, context?: string): KubeConfig {
-  const [first, ...rest] = kubeconfig.split(delimiter).filter((p) => p !== '');
+  const [first, ...rest] = kubeconfig.split(delimiter).filter((path) => path !== '');
   if (!first) throw new ClusterUnavailableError('the kubeconfig path is empty');
   const kc = new KubeConfig();
   try {

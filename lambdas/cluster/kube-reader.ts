@@ -114,7 +114,7 @@ function guardedLookup(mayReach: (address: string) => boolean): LookupFunction {
   return (hostname, options, callback) => {
     lookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
       if (error) return callback(error, '', 0);
-      const refused = addresses.find((a) => !mayReach(a.address));
+      const refused = addresses.find((resolved) => !mayReach(resolved.address));
       const [first] = addresses;
       if (refused || !first) {
         const why = refused ? `resolves to ${refused.address}, which` : 'resolves to nothing that';

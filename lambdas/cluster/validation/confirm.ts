@@ -22,7 +22,7 @@ export function confirm(checks: readonly Observed[]): Confirmation {
   if (last === 'pass' && !checks.includes('fail')) {
     return { verdict: 'pass', reason: checks.length === 1 ? 'passed' : `passed at the last check (${seen})` };
   }
-  if (checks.every((c) => c === 'fail')) {
+  if (checks.every((check) => check === 'fail')) {
     return { verdict: 'fail', reason: `failed on every check (${seen})` };
   }
   if (last === 'pending')

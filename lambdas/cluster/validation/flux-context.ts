@@ -299,7 +299,7 @@ export function fluxContextOf(kind: FluxTargetKind, object: unknown): FluxContex
         namespace: ks.spec.sourceRef.namespace ?? ks.metadata.namespace,
       },
       ...(kustomization ? { kustomization } : {}),
-      ...inventoryContents(entries.map((e) => e.id)),
+      ...inventoryContents(entries.map((entry) => entry.id)),
       inventorySize: entries.length,
     };
   }
@@ -330,7 +330,7 @@ export function fluxContextOf(kind: FluxTargetKind, object: unknown): FluxContex
       stalled: conditionOf(conditions, 'Stalled'),
       ...(latest ? { latest: { chartVersion: latest.chartVersion, status: latest.status } } : {}),
     },
-    ...inventoryContents(entries.map((e) => e.id)),
+    ...inventoryContents(entries.map((entry) => entry.id)),
     inventorySize: entries.length,
   };
 }

@@ -29,7 +29,7 @@ function annotation(workload: Workload, key: string): string | undefined {
 function selects(service: Service, labels: Record<string, string>): boolean {
   const selector = service.spec?.selector;
   if (!selector || Object.keys(selector).length === 0) return false;
-  return Object.entries(selector).every(([k, v]) => labels[k] === v);
+  return Object.entries(selector).every(([key, value]) => labels[key] === value);
 }
 
 /**
@@ -51,8 +51,8 @@ export function healthTargets(
   const wantedService = annotation(workload, HEALTH_ANNOTATIONS.service);
   const podLabels = workload.object.spec?.template?.metadata?.labels ?? {};
   const service = wantedService
-    ? services.find((s) => s.metadata?.name === wantedService)
-    : services.find((s) => selects(s, podLabels));
+    ? services.find((service) => service.metadata?.name === wantedService)
+    : services.find((service) => selects(service, podLabels));
   const problem = (field: string, value: string): { targets: HealthTarget[]; problem: Observation } => ({
     targets,
     problem: { state: 'inconclusive', evidence: [{ object, field, value }] },
@@ -65,8 +65,8 @@ export function healthTargets(
   const wantedPort = annotation(workload, HEALTH_ANNOTATIONS.port);
   const ports = service.spec?.ports ?? [];
   const port = wantedPort
-    ? (ports.find((p) => p.name === wantedPort || String(p.port) === wantedPort) ??
-      ports.find((p) => String(p.targetPort) === wantedPort))
+    ? (ports.find((candidate) => candidate.name === wantedPort || String(candidate.port) === wantedPort) ??
+      ports.find((candidate) => String(candidate.targetPort) === wantedPort))
     : ports[0];
   if (!port) {
     return problem(

@@ -100,7 +100,7 @@ function statefulSetPods(workload: StatefulSet, owned: readonly Pod[]): Pod[] {
 }
 
 function split(pods: readonly Pod[]): { pods: Pod[]; replaced: Pod[] } {
-  return { pods: pods.filter((p) => !isTerminal(p)), replaced: pods.filter(isTerminal) };
+  return { pods: pods.filter((pod) => !isTerminal(pod)), replaced: pods.filter(isTerminal) };
 }
 
 /**
@@ -120,7 +120,7 @@ export function currentPods(
     case 'Deployment': {
       const rs = currentReplicaSet(workload, replicaSets);
       const hash = rs?.metadata?.labels?.['pod-template-hash'];
-      const current = rs ? pods.filter((p) => ownedBy(p.metadata, rs.metadata, 'ReplicaSet')) : [];
+      const current = rs ? pods.filter((pod) => ownedBy(pod.metadata, rs.metadata, 'ReplicaSet')) : [];
       return {
         ...split(current),
         desired: workload.object.spec?.replicas ?? 1,
@@ -131,7 +131,7 @@ export function currentPods(
     }
     case 'StatefulSet': {
       const status = workload.object.status;
-      const owned = pods.filter((p) => ownedBy(p.metadata, workload.object.metadata, 'StatefulSet'));
+      const owned = pods.filter((pod) => ownedBy(pod.metadata, workload.object.metadata, 'StatefulSet'));
       const allCurrent = replicasToUpdate(workload.object) === 0;
       return {
         ...split(statefulSetPods(workload.object, owned)),
@@ -149,12 +149,12 @@ export function currentPods(
           workload.object.metadata?.generation ??
           '',
       );
-      const owned = pods.filter((p) => ownedBy(p.metadata, workload.object.metadata, 'DaemonSet'));
-      const labelled = owned.filter((p) => p.metadata?.labels?.['pod-template-generation'] !== undefined);
+      const owned = pods.filter((pod) => ownedBy(pod.metadata, workload.object.metadata, 'DaemonSet'));
+      const labelled = owned.filter((pod) => pod.metadata?.labels?.['pod-template-generation'] !== undefined);
       return {
         ...split(
           labelled.length > 0
-            ? labelled.filter((p) => p.metadata?.labels?.['pod-template-generation'] === generation)
+            ? labelled.filter((pod) => pod.metadata?.labels?.['pod-template-generation'] === generation)
             : owned,
         ),
         desired: status?.desiredNumberScheduled ?? 0,
@@ -293,7 +293,7 @@ export function assessPods(
     return {
       state: 'fail',
       evidence: [readiness, current.revision, ...found.fail, ...found.pending, ...found.info],
-      definitive: found.fail.every((e) => e.definitive === true),
+      definitive: found.fail.every((evidence) => evidence.definitive === true),
     };
   }
   if (ready >= current.desired) return { state: 'pass', evidence: [readiness, ...found.info] };
@@ -306,7 +306,7 @@ export function assessPods(
     return { state: 'inconclusive', evidence: [readiness, current.revision, mismatch, ...found.info] };
   }
   const notReady = current.pods
-    .filter((p) => !isPodReady(p))
+    .filter((pod) => !isPodReady(pod))
     .map(
       (p): Evidence => ({
         object: podName(p),

@@ -63,9 +63,11 @@ const SEVERITY: Record<Observed, number> = { pass: 0, pending: 1, inconclusive: 
 export function combine(observations: readonly Observation[]): Observation {
   const sorted = [...observations].sort((a, b) => SEVERITY[b.state] - SEVERITY[a.state]);
   const state = sorted[0]?.state ?? 'pass';
-  const combined: Observation = { state, evidence: sorted.flatMap((o) => o.evidence) };
+  const combined: Observation = { state, evidence: sorted.flatMap((observation) => observation.evidence) };
   if (state === 'fail') {
-    combined.definitive = sorted.filter((o) => o.state === 'fail').every((o) => o.definitive === true);
+    combined.definitive = sorted
+      .filter((observation) => observation.state === 'fail')
+      .every((observation) => observation.definitive === true);
   }
   return combined;
 }

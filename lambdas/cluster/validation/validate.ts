@@ -42,9 +42,9 @@ export const DEFAULT_INTERVAL_MS = 10_000;
 export const DEFAULT_PROBE_TIMEOUT_MS = 3_000;
 
 function overall(layers: Record<Layer, LayerReport>): { verdict: Verdict; reason: string } {
-  const failing = LAYERS.filter((l) => layers[l].verdict === 'fail');
+  const failing = LAYERS.filter((layer) => layers[layer].verdict === 'fail');
   if (failing.length > 0) return { verdict: 'fail', reason: `${failing.join(', ')} failed on every check` };
-  const unsure = LAYERS.filter((l) => layers[l].verdict === 'inconclusive');
+  const unsure = LAYERS.filter((layer) => layers[layer].verdict === 'inconclusive');
   if (unsure.length > 0) return { verdict: 'inconclusive', reason: `${unsure.join(', ')} inconclusive` };
   return { verdict: 'pass', reason: 'rollout, pods and HTTP health all pass' };
 }
