@@ -8,16 +8,19 @@ import { DefaultDashboardFactory, MonitoringFacade, SnsAlarmActionStrategy } fro
 import { Construct } from 'constructs';
 import { GUARD_METRICS_NAMESPACE } from './guard-function.js';
 
-/** The guard's own metrics the dashboard charts, by what they count (Powertools Metrics names). */
+/**
+ * The metrics the dashboard charts, as the functions emit them with Powertools Metrics (the
+ * webhook's outcome metrics and the worker's incident metrics; a test keeps the names in step).
+ */
 export const GUARD_DASHBOARD_METRICS = {
   eventsQueued: 'EventsQueued',
   eventsIgnored: 'EventsIgnored',
   requestsRejected: 'RequestsRejected',
-  incidents: 'IncidentsOpened',
-  reverts: 'RevertsCommitted',
-  pullRequests: 'PullRequestsOpened',
-  inconclusive: 'InconclusiveVerdicts',
-  secondsToAction: 'SecondsFromEventToAction',
+  incidents: 'Incidents',
+  reverts: 'Reverts',
+  pullRequests: 'PullRequests',
+  inconclusive: 'Inconclusive',
+  secondsToAction: 'SecondsToAction',
 } as const;
 
 /** Properties of {@link GuardMonitoring}. */

@@ -7,6 +7,7 @@ import { expect, it } from 'vitest';
 import type { EnvironmentConfig } from '../../lib/config.js';
 import { ALARM_TARGET_TAGS, SAMPLE_APP } from '../../lib/constructs/guard-app-health-alarm.js';
 import { GUARD_KUBERNETES_GROUP } from '../../lib/constructs/guard-cluster-access.js';
+import { GUARD_DASHBOARD_METRICS } from '../../lib/constructs/guard-monitoring.js';
 import { EXTERNAL_SECRETS_SERVICE_ACCOUNT } from '../../lib/constructs/guard-secrets.js';
 import { WORKER_TIMEOUT } from '../../lib/stacks/guard-stack.js';
 import { inlineStatementsOf, resourcesOf, type SynthesizedStage } from './synth.js';
@@ -399,15 +400,7 @@ export function itBehavesLikeAGuardStack(synthesized: () => SynthesizedStage): v
     const dashboard = JSON.stringify(
       resourcesOf(guard, 'AWS::CloudWatch::Dashboard')[0]?.Properties.DashboardBody,
     );
-    for (const metric of [
-      'EventsQueued',
-      'RequestsRejected',
-      'IncidentsOpened',
-      'RevertsCommitted',
-      'PullRequestsOpened',
-      'InconclusiveVerdicts',
-      'SecondsFromEventToAction',
-    ]) {
+    for (const metric of Object.values(GUARD_DASHBOARD_METRICS)) {
       expect(dashboard).toContain(metric);
     }
   });
