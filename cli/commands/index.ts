@@ -1,7 +1,11 @@
 import type { Command } from '../command.js';
 import { alertPreviewCommand } from './alert-preview.js';
+import { breakerResetCommand } from './breaker.js';
+import { replayCommand } from './replay.js';
 import { revertCommand } from './revert.js';
 import { simulateCommand } from './simulate.js';
+import { stateInitCommand } from './state.js';
+import { statusCommand } from './status.js';
 import { tokenCommand } from './token.js';
 import { validateCommand } from './validate.js';
 import { versionCommand } from './version.js';
@@ -18,4 +22,8 @@ export const commands: readonly Command[] = [
   validateCommand,
   alertPreviewCommand,
   simulateCommand,
+  replayCommand,
+  statusCommand,
+  breakerResetCommand,
+  stateInitCommand,
 ];

@@ -14,10 +14,11 @@ import { SecretReader } from '../aws/index.js';
 import { type ClusterConnection, connectToCluster } from '../cluster/index.js';
 import { type GitHubCredentials, parseGitHubCredentials } from '../revert/index.js';
 import { AlarmTargets, CloudWatchAlarmTags } from './alarm-targets.js';
-import { SnsAlertPublisher } from './alert-publisher.js';
+import { type AlertPublisher, SnsAlertPublisher } from './alert-publisher.js';
 import { KubeClusterGateway } from './cluster-gateway.js';
 import { DynamoDbStateStore } from './dynamodb-state-store.js';
-import { SqsFollowUpScheduler } from './follow-up-scheduler.js';
+import { IncidentResponseError } from './errors.js';
+import { type FollowUpScheduler, SqsFollowUpScheduler } from './follow-up-scheduler.js';
 import { GitHubSession } from './github-session.js';
 import { KubeClient } from './kube-client.js';
 import type { IncidentDeps } from './process-incident.js';
@@ -26,8 +27,10 @@ import type { IncidentSettings } from './settings.js';
 /** Where the worker's state, alerts, follow-ups, cluster and GitHub are. */
 export interface IncidentWiring {
   stateTableName: string;
-  alertTopicArn: string;
-  followUpQueueUrl: string;
+  /** The SNS topic alerts go to; without it, `publishers.alerts` must be given. */
+  alertTopicArn?: string;
+  /** The follow-up queue; without it, `publishers.followUps` must be given. */
+  followUpQueueUrl?: string;
   /** An EKS cluster (DescribeCluster + STS token), or kubeconfig file(s). */
   cluster: { clusterName: string } | { kubeconfig: string };
   region?: string;
@@ -37,6 +40,8 @@ export interface IncidentWiring {
   github: { secretArn: string } | { token: string };
   settings: IncidentSettings;
 }
+
+const region = (wiring: IncidentWiring) => (wiring.region ? { region: wiring.region } : {});
 
 /** What {@link createIncidentDeps} returns: the dependencies, and how to release the connection. */
 export interface ComposedIncidentDeps {
@@ -55,10 +60,27 @@ export interface ComposedIncidentDeps {
  * const outcome = await processIncident(input, { messageId }, deps);
  * ```
  */
-export async function createIncidentDeps(wiring: IncidentWiring): Promise<ComposedIncidentDeps> {
-  const region = wiring.region ? { region: wiring.region } : {};
-  const dynamodb = new DynamoDBClient(region);
-  const connection: ClusterConnection = await connectToCluster({ ...wiring.cluster, ...region });
+export async function createIncidentDeps(
+  wiring: IncidentWiring,
+  publishers: { alerts?: AlertPublisher; followUps?: FollowUpScheduler } = {},
+): Promise<ComposedIncidentDeps> {
+  const alerts =
+    publishers.alerts ??
+    (wiring.alertTopicArn
+      ? new SnsAlertPublisher(new SNSClient(region(wiring)), wiring.alertTopicArn)
+      : undefined);
+  const followUps =
+    publishers.followUps ??
+    (wiring.followUpQueueUrl
+      ? new SqsFollowUpScheduler(new SQSClient(region(wiring)), wiring.followUpQueueUrl)
+      : undefined);
+  if (!alerts || !followUps) {
+    throw new IncidentResponseError(
+      'createIncidentDeps needs an alert topic and a follow-up queue, or publishers for them',
+    );
+  }
+  const dynamodb = new DynamoDBClient(region(wiring));
+  const connection: ClusterConnection = await connectToCluster({ ...wiring.cluster, ...region(wiring) });
   const github = wiring.github;
   const secrets = 'secretArn' in github ? new SecretReader() : undefined;
   const credentials = async (): Promise<{ key: string; credentials: GitHubCredentials }> => {
@@ -79,9 +101,9 @@ export async function createIncidentDeps(wiring: IncidentWiring): Promise<Compos
     state: new DynamoDbStateStore({ client: dynamodb, tableName: wiring.stateTableName }),
     cluster: new KubeClusterGateway(kube, connection.reader),
     git: (url) => session.gateway(url),
-    alerts: new SnsAlertPublisher(new SNSClient(region), wiring.alertTopicArn),
-    followUps: new SqsFollowUpScheduler(new SQSClient(region), wiring.followUpQueueUrl),
-    alarms: new AlarmTargets(new CloudWatchAlarmTags(new CloudWatchClient(region)), {
+    alerts,
+    followUps,
+    alarms: new AlarmTargets(new CloudWatchAlarmTags(new CloudWatchClient(region(wiring))), {
       defaultCluster: wiring.settings.cluster,
     }),
   };

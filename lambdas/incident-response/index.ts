@@ -108,7 +108,12 @@ export {
   processIncident,
   type StepNote,
 } from './process-incident.js';
-export { type BreakerSettings, DEFAULT_SETTINGS, type IncidentSettings } from './settings.js';
+export {
+  type BreakerSettings,
+  DEFAULT_SETTINGS,
+  type IncidentSettings,
+  readIncidentSettings,
+} from './settings.js';
 export type {
   BeginRevert,
   DecisionRecord,

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import type { Mode } from './model.js';
+import { booleanEnv, choiceEnv, type Environment, integerEnv, requiredEnv } from '../aws/index.js';
+import { DEFAULT_MODES, type Mode } from './model.js';
 
 /** Circuit breaker limits. */
 export interface BreakerSettings {
@@ -56,3 +57,55 @@ export const DEFAULT_SETTINGS: Omit<IncidentSettings, 'cluster' | 'environment'>
   breaker: { maxPerObject: 3, objectWindowHours: 6, maxPerCluster: 10, clusterWindowHours: 1 },
   revertLeaseSeconds: 300,
 };
+
+/**
+ * The settings from the worker's variables (`ENVIRONMENT`, `DEFAULT_MODE`, `DRY_RUN`,
+ * `CONFIRM_CHECKS`, `CONFIRM_INTERVAL_SECONDS`, `BAKE_MINUTES`, `STALE_MINUTES`, `REAPPLY_PR`,
+ * `BREAKER_*`): one parser for the Lambda's config module and the CLI, so `fluxguard replay` runs
+ * with exactly the Lambda's configuration. Takes the environment as a value.
+ *
+ * @throws {ConfigError} naming the variable that is missing or wrong
+ */
+export function readIncidentSettings(env: Environment, cluster: string): IncidentSettings {
+  const d = DEFAULT_SETTINGS;
+  return {
+    cluster,
+    environment: requiredEnv(env, 'ENVIRONMENT'),
+    defaultMode: choiceEnv(env, 'DEFAULT_MODE', DEFAULT_MODES, d.defaultMode),
+    dryRun: booleanEnv(env, 'DRY_RUN', d.dryRun),
+    confirmChecks: integerEnv(env, 'CONFIRM_CHECKS', { fallback: d.confirmChecks, min: 1, max: 20 }),
+    confirmIntervalMs:
+      integerEnv(env, 'CONFIRM_INTERVAL_SECONDS', {
+        fallback: d.confirmIntervalMs / 1000,
+        min: 0,
+        max: 120,
+      }) * 1000,
+    bakeMinutes: integerEnv(env, 'BAKE_MINUTES', { fallback: d.bakeMinutes, min: 0, max: 240 }),
+    followUpSeconds: d.followUpSeconds,
+    staleMinutes: integerEnv(env, 'STALE_MINUTES', { fallback: d.staleMinutes, min: 1, max: 1440 }),
+    reapplyPullRequest: booleanEnv(env, 'REAPPLY_PR', d.reapplyPullRequest),
+    breaker: {
+      maxPerObject: integerEnv(env, 'BREAKER_MAX_PER_OBJECT', {
+        fallback: d.breaker.maxPerObject,
+        min: 1,
+        max: 100,
+      }),
+      objectWindowHours: integerEnv(env, 'BREAKER_OBJECT_WINDOW_HOURS', {
+        fallback: d.breaker.objectWindowHours,
+        min: 1,
+        max: 48,
+      }),
+      maxPerCluster: integerEnv(env, 'BREAKER_MAX_PER_CLUSTER', {
+        fallback: d.breaker.maxPerCluster,
+        min: 1,
+        max: 1000,
+      }),
+      clusterWindowHours: integerEnv(env, 'BREAKER_CLUSTER_WINDOW_HOURS', {
+        fallback: d.breaker.clusterWindowHours,
+        min: 1,
+        max: 48,
+      }),
+    },
+    revertLeaseSeconds: d.revertLeaseSeconds,
+  };
+}
