@@ -63,7 +63,10 @@ export interface GuardFunctionProps {
   readonly timeout: Duration;
   /** @default 256 */
   readonly memorySize?: number;
-  /** Runs the function in the VPC's private subnets with these security groups. */
+  /**
+   * Runs the function in the VPC's private subnets with these security groups.
+   * @default - outside any VPC
+   */
   readonly vpc?: { readonly vpc: IVpc; readonly securityGroups: ISecurityGroup[] };
   readonly logRetention: RetentionDays;
   readonly removalPolicy: RemovalPolicy;
