@@ -14,6 +14,23 @@ export class SlackSecretError extends SlackDeliveryError {
   override name = 'SlackSecretError';
 }
 
+// What an operator does about the errors a misconfigured destination gets.
+const HINTS: Readonly<Record<string, string>> = {
+  invalid_auth: 'the bot token in the Slack secret is wrong or revoked',
+  not_authed: 'the Slack secret holds no bot token',
+  account_inactive: 'the Slack app was uninstalled or its workspace deactivated',
+  token_revoked: 'the bot token in the Slack secret was revoked',
+  channel_not_found: 'check the channel id in the Slack secret; a private channel must invite the app',
+  not_in_channel: 'invite the app to the channel, or give it the chat:write.public scope',
+  is_archived: 'the channel is archived',
+  missing_scope: 'the Slack app needs the chat:write scope',
+  cant_update_message: 'the root message was not posted by this app',
+  message_not_found: 'the root message was deleted',
+  no_team: 'the webhook URL in the Slack secret is revoked or wrong',
+  channel_is_archived: 'the webhook channel is archived',
+  action_prohibited: 'an admin restricted posting to the webhook channel',
+};
+
 /**
  * Slack refused the call: a Web API error code (`channel_not_found`, `not_in_channel`,
  * `invalid_auth`, `msg_too_long`, `cant_update_message`, …) or an incoming webhook's plain-text
@@ -25,7 +42,8 @@ export class SlackApiError extends SlackDeliveryError {
   readonly code: string;
 
   constructor(method: string, code: string, options?: ErrorOptions) {
-    super(`Slack ${method} failed: ${code}`, options);
+    const hint = HINTS[code.replace(/^HTTP \d+ /, '')];
+    super(`Slack ${method} failed: ${code}${hint ? ` (${hint})` : ''}`, options);
     this.method = method;
     this.code = code;
   }
