@@ -18,8 +18,13 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { KubeConfig } from '@kubernetes/client-node';
 import { KubeReader, validateRollout } from '../lambdas/cluster/index.js';
-import { app, gitRepository, kustomization, type SeenRequest } from '../sandbox/index.js';
-import { startFakeKubeApiProcess } from '../sandbox/kube-api/fake-kube-api-process.js';
+import {
+  app,
+  gitRepository,
+  kustomization,
+  type SeenRequest,
+  startFakeKubeApiProcess,
+} from '../sandbox/index.js';
 import { currentLoad, machineLine, median } from './support.js';
 
 const DELAY_MS = 50;

@@ -79,6 +79,7 @@ export {
   type SeenRequest,
   type WriteEvent,
 } from './kube-api/fake-kube-api.js';
+export { type FakeKubeApiProcess, startFakeKubeApiProcess } from './kube-api/fake-kube-api-process.js';
 export {
   type AppOptions,
   type AppState,

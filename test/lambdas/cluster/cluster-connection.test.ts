@@ -11,8 +11,7 @@ import {
 } from '../../../lambdas/cluster/cluster-connection.js';
 import { createEksToken } from '../../../lambdas/cluster/eks-token.js';
 import { ClusterUnavailableError } from '../../../lambdas/cluster/errors.js';
-import { FakeKubeApi } from '../../../sandbox/kube-api/fake-kube-api.js';
-import { gitRepository } from '../../../sandbox/kube-api/objects.js';
+import { FakeKubeApi, gitRepository } from '../../../sandbox/index.js';
 import { fixtureJson } from '../../support/fixtures.js';
 
 const credentials = async () => ({

@@ -2,17 +2,18 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { KubeReader } from '../../../lambdas/cluster/kube-reader.js';
 import type { ValidationReport } from '../../../lambdas/cluster/validation/report.js';
 import { type ValidateRequest, validateRollout } from '../../../lambdas/cluster/validation/validate.js';
-import { makeTestPki } from '../../../sandbox/kube-api/certs.js';
-import { FakeKubeApi, type KubeObject } from '../../../sandbox/kube-api/fake-kube-api.js';
 import {
   type AppOptions,
   app,
+  FakeKubeApi,
   gitRepository,
   helmRelease,
+  type KubeObject,
   kustomization,
+  makeTestPki,
   PREVIOUS_REVISION,
   REVISION,
-} from '../../../sandbox/kube-api/objects.js';
+} from '../../../sandbox/index.js';
 
 const api = new FakeKubeApi();
 let reader: KubeReader;
