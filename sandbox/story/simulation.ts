@@ -309,6 +309,11 @@ export async function runStory(story: Story, options: SimulationOptions): Promis
           ...deps,
           // The steps as they happen, so the timeline puts the push before what it caused.
           checkpoint: async (step) => {
+            if (step === 'ledger-pending') {
+              timeline.add('worker', 'revert-started', 'revert decided: ledger pending, pushing', {
+                failing,
+              });
+            }
             if (step !== 'reverted') return;
             const head = await repo.revParse('refs/heads/main');
             timeline.add('worker', 'revert-pushed', `pushed revert ${head.slice(0, 7)} to main`, {

@@ -21,6 +21,7 @@ export type StepKind =
   | 'reconcile-requested'
   | 'event-posted'
   | 'decision'
+  | 'revert-started'
   | 'revert-pushed'
   | 'pull-request'
   | 'worker-failed'
