@@ -387,7 +387,8 @@ export class RevertEngine {
         `${shortSha(failing)} is not on ${request.branch} after ${shortSha(good)}`,
       );
     }
-    const ancestry = ancestryOf(comparison.commits, failing, good);
+    // The base is good as GitHub resolved it: a full SHA even when good was given abbreviated.
+    const ancestry = ancestryOf(comparison.commits, failing, comparison.base.sha);
     if (comparison.status !== 'ahead' || !ancestry.goodIsAncestor) {
       return answer(
         'refused',

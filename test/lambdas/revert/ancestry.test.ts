@@ -117,6 +117,22 @@ describe('ancestry within the comparison', () => {
   });
 });
 
+describe('an abbreviated good revision', () => {
+  it('is resolved by the comparison and checked as an ancestor like a full SHA', async () => {
+    // Prepare
+    h = await harness([
+      { message: 'Break the app', files: { [`${SCOPE}/app.yaml`]: 'image: web:broken\n' } },
+    ]);
+    const [failing] = h.shas as [string];
+
+    // Act
+    const result = await revertIn(h, failing, { good: h.good.slice(0, 12), mode: 'dry-run' });
+
+    // Assess
+    expect(result.outcome).toBe('planned');
+  });
+});
+
 describe('an incomplete comparison', () => {
   it('diffs the trees when GitHub leaves the file list out', async () => {
     // Prepare
