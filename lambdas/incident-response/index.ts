@@ -75,6 +75,14 @@ export {
   notStale,
   PRE_VALIDATION_GUARDS,
 } from './guards.js';
+export {
+  changedMarkers,
+  excludeVersion,
+  hasSemverPolicy,
+  ImagePolicyEditError,
+  type ImagePolicyMarker,
+  imagePolicyMarkers,
+} from './image-policy.js';
 export { FLUX_API, fluxPath, KubeCallError, KubeClient, type KubeObjects } from './kube-client.js';
 export {
   type AppliedRevision,
