@@ -58,6 +58,9 @@ export function lambdaBundleOptions(
     banner: { js: REQUIRE_BANNER },
     legalComments: 'none',
     sourcemap: options.sourcemap ?? false,
+    // Stack traces need the mappings, not a copy of every source file: keeps the maps (and the
+    // work Node does to load them with --enable-source-maps) small.
+    sourcesContent: false,
     metafile: true,
     logLevel: 'warning',
   };
