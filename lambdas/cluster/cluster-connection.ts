@@ -2,6 +2,7 @@ import { delimiter } from 'node:path';
 import { type Cluster, DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
 import { KubeConfig, type User } from '@kubernetes/client-node';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import { type AwsTimeouts, awsClientTimeouts } from '../aws/index.js';
 import { EksTokenProvider } from './eks-token.js';
 import { ClusterUnavailableError } from './errors.js';
 import { KubeReader } from './kube-reader.js';
@@ -116,20 +117,6 @@ export function kubeConfigFromFiles(kubeconfig: string, context?: string): KubeC
   return kc;
 }
 
-/** Client-side limits of the AWS calls made to connect (DescribeCluster), in ms. */
-export interface AwsTimeouts {
-  /** Giving up on opening the connection (default 3,000 ms). */
-  connectionTimeoutMs?: number;
-  /** Giving up on an answer once connected (default 5,000 ms). */
-  requestTimeoutMs?: number;
-}
-
-/** Default {@link AwsTimeouts}: a stalled endpoint costs seconds of the invocation, not its whole budget. */
-export const DEFAULT_AWS_TIMEOUTS: Required<AwsTimeouts> = {
-  connectionTimeoutMs: 3_000,
-  requestTimeoutMs: 5_000,
-};
-
 /** Where the cluster is and how to reach it; the caller reads its configuration and passes values. */
 export interface ConnectOptions {
   /** An EKS cluster: connect through DescribeCluster and an STS-presigned token. */
@@ -145,7 +132,7 @@ export interface ConnectOptions {
   eks?: EKSClient;
   /** Credentials for DescribeCluster and token signing; default the SDK's default credential chain. */
   credentials?: AwsCredentialIdentityProvider;
-  /** Timeouts of the AWS calls (default {@link DEFAULT_AWS_TIMEOUTS}). */
+  /** Timeouts of the AWS calls (default 3 s to connect, 5 s to answer). */
   awsTimeouts?: AwsTimeouts;
   /** Per-request timeout for the Kubernetes API (default 5,000 ms). */
   requestTimeoutMs?: number;
@@ -165,17 +152,11 @@ export interface ClusterConnection {
   close(): Promise<void>;
 }
 
-function eksClient({ region, credentials, awsTimeouts = {} }: ConnectOptions): EKSClient {
-  const timeouts = { ...DEFAULT_AWS_TIMEOUTS, ...awsTimeouts };
+function eksClient({ region, credentials, awsTimeouts }: ConnectOptions): EKSClient {
   return new EKSClient({
     ...(region ? { region } : {}),
     ...(credentials ? { credentials } : {}),
-    // Without throwOnRequestTimeout the SDK only logs a warning when requestTimeout passes, and waits on.
-    requestHandler: {
-      connectionTimeout: timeouts.connectionTimeoutMs,
-      requestTimeout: timeouts.requestTimeoutMs,
-      throwOnRequestTimeout: true,
-    },
+    ...awsClientTimeouts(awsTimeouts),
   });
 }
 

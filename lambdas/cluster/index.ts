@@ -17,12 +17,10 @@
  * @module
  */
 export {
-  type AwsTimeouts,
   type ClusterConnection,
   type ConnectOptions,
   clearClusterCache,
   connectToCluster,
-  DEFAULT_AWS_TIMEOUTS,
   describeEksCluster,
   type EksClusterInfo,
 } from './cluster-connection.js';

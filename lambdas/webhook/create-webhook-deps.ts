@@ -1,6 +1,6 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { type Environment, SecretReader } from '../aws/index.js';
+import { awsClientTimeouts, type Environment, SecretReader } from '../aws/index.js';
 import { LineQueue, SqsIncidentQueue, sqsClientConfig } from '../incidents/index.js';
 import { SecretsManagerKeys, StaticKeys } from './keys.js';
 import type { WebhookDeps } from './process-webhook.js';
@@ -37,7 +37,7 @@ export interface WebhookSettings {
 export function createWebhookDeps(settings: WebhookSettings, { env }: { env: Environment }): WebhookDeps {
   let reader: SecretReader | undefined;
   const secretReader = () => {
-    reader ??= new SecretReader({ client: new SecretsManagerClient({}) });
+    reader ??= new SecretReader({ client: new SecretsManagerClient({ ...awsClientTimeouts() }) });
     return reader;
   };
   const keys =
@@ -53,7 +53,10 @@ export function createWebhookDeps(settings: WebhookSettings, { env }: { env: Env
         : new SecretsManagerKeys(secretReader(), token.secretArn);
   const queue =
     'url' in settings.queue
-      ? new SqsIncidentQueue(new SQSClient(sqsClientConfig(env)), settings.queue.url)
+      ? new SqsIncidentQueue(
+          new SQSClient({ ...sqsClientConfig(env), ...awsClientTimeouts() }),
+          settings.queue.url,
+        )
       : new LineQueue(settings.queue.print);
   return {
     keys,
