@@ -86,3 +86,21 @@ describe('a guard with every option: email, Amazon Q Developer in Slack, the sla
     expect(synthesized.unacknowledgedNagFindings).toEqual([]);
   });
 });
+
+describe('a guard behind a URL of its own', () => {
+  it('gives Flux the configured URL instead of the guard’s own, and outputs it', () => {
+    // Prepare
+    const url = 'https://fluxguard.example.com/flux';
+
+    // Act
+    const synthesized = synthesizeStage('production', 'eu-central-1', {
+      fluxguardWebhookUrl: url,
+      productionPublicWebhook: 'true',
+    });
+
+    // Assess
+    const configMap = fluxManifests(synthesized).find((manifest) => manifest.kind === 'ConfigMap');
+    expect(configMap?.data?.fluxguard_webhook_url).toBe(url);
+    synthesized.guard.hasOutput('WebhookUrl', { Value: url });
+  });
+});
