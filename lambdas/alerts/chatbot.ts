@@ -11,6 +11,7 @@ import {
   clip,
   codeText,
   duration,
+  inlineCode,
   link,
   mrkdwn,
   STATE_WORDING,
@@ -190,7 +191,9 @@ function description(alert: Alert): string {
   }
   if (alert.timeToRecoverySeconds !== undefined)
     facts.push(`*Time to recovery:* ${duration(alert.timeToRecoverySeconds)}`);
-  facts.push(`*Incident:* \`${mrkdwn(alert.incidentId, 120)}\` at ${mrkdwn(utcTime(alert.occurredAt), 40)}`);
+  facts.push(
+    `*Incident:* \`${inlineCode(alert.incidentId, 120)}\` at ${mrkdwn(utcTime(alert.occurredAt), 40)}`,
+  );
   lines.push(...facts);
   if (alert.trigger.message)
     lines.push(`\`\`\`${codeText(alert.trigger.message, CHATBOT_BUDGET.triggerMessage)}\`\`\``);

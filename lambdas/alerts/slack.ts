@@ -9,6 +9,7 @@ import {
   clip,
   codeText,
   duration,
+  inlineCode,
   link,
   mrkdwn,
   STATE_WORDING,
@@ -271,7 +272,7 @@ function nextStepsText(steps: readonly string[]): string {
 }
 
 function contextText(alert: Alert, history: readonly AlertHistoryEntry[] | undefined): string {
-  const parts = [`Incident \`${mrkdwn(alert.incidentId, 120)}\``, utcTime(alert.occurredAt), 'fluxguard'];
+  const parts = [`Incident \`${inlineCode(alert.incidentId, 120)}\``, utcTime(alert.occurredAt), 'fluxguard'];
   let text = parts.join(' · ');
   if (history && history.length > 1) {
     const steps = history.map((entry) => `${entry.state} ${utcTime(entry.occurredAt).slice(11, 16)}`);

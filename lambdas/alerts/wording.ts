@@ -147,3 +147,8 @@ export function link(url: string | undefined, label: string): string {
   if (!url || !/^https?:\/\/[^\s<>|]+$/.test(url)) return text;
   return `<${url}|${text}>`;
 }
+
+/** Text for inline code (`` `…` ``): escaped, one line, without backticks that would end it. */
+export function inlineCode(text: string, max: number): string {
+  return mrkdwn(text.replace(/[`\r\n]+/g, ' '), max);
+}
