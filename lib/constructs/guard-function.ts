@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +33,10 @@ export function guardFunctionEntry(name: GuardFunctionName): string {
 }
 
 const bundles = new Map<GuardFunctionName, string>();
+// Synthesis copies each bundle into the cloud assembly, so the build directories go with the process.
+process.once('exit', () => {
+  for (const outdir of bundles.values()) rmSync(outdir, { recursive: true, force: true });
+});
 
 /**
  * Bundles a guard function once per process (every stage deploys the same code) and returns the
