@@ -5,7 +5,7 @@
  */
 import { createAppAuth } from '@octokit/auth-app';
 import type { OctokitOptions } from '@octokit/core';
-import { secretField } from '../aws/secrets.js';
+import { secretField } from '../aws/index.js';
 import { GitHubCredentialsError } from './errors.js';
 
 /** A personal access token or an installation token, used as is. */

@@ -5,8 +5,7 @@ import { parseGitHubCredentials } from '../../../lambdas/revert/github-auth.js';
 import { OctokitGitHub } from '../../../lambdas/revert/github-client.js';
 import { createGitHubOctokit } from '../../../lambdas/revert/octokit.js';
 import { ConcurrencyLimiter, TimeBudget, WritePacer } from '../../../lambdas/revert/rate-limits.js';
-import { FakeGitHub } from '../../../sandbox/github/fake-github.js';
-import { GitRepo } from '../../../sandbox/github/git-repo.js';
+import { FakeGitHub, GitRepo } from '../../../sandbox/index.js';
 import { INITIAL } from './support/harness.js';
 
 let cleanup: (() => Promise<void>) | undefined;

@@ -3,7 +3,7 @@ import { GitHubNotFoundError, GitHubPermissionError } from '../../../lambdas/rev
 import { OctokitGitHub } from '../../../lambdas/revert/github-client.js';
 import { RevertEngine } from '../../../lambdas/revert/revert-engine.js';
 import { parseTrailers } from '../../../lambdas/revert/trailers.js';
-import { COMPARE_COMMIT_CAP } from '../../../sandbox/github/fake-github.js';
+import { COMPARE_COMMIT_CAP } from '../../../sandbox/index.js';
 import { expectRevertedInGit, type Harness, harness, revertIn, SCOPE } from './support/harness.js';
 
 let h: (Harness & { shas: string[] }) | undefined;

@@ -7,8 +7,7 @@ import {
   type RevertRequest,
   type RevertResult,
 } from '../../../../lambdas/revert/revert-engine.js';
-import { FakeGitHub, type FakeGitHubOptions } from '../../../../sandbox/github/fake-github.js';
-import { type CommitSpec, GitRepo } from '../../../../sandbox/github/git-repo.js';
+import { type CommitSpec, FakeGitHub, type FakeGitHubOptions, GitRepo } from '../../../../sandbox/index.js';
 
 /** The scope most scenarios revert: one Kustomization's `spec.path`. */
 export const SCOPE = 'clusters/prod/apps';
