@@ -12,7 +12,7 @@ import {
   type ValidationReport,
   validateRollout,
 } from '../cluster/index.js';
-import { fluxPath, type KubeObjects } from './kube-client.js';
+import { FLUX_API, fluxPath, type KubeObjects } from './kube-client.js';
 import type { FluxKind, ObjectRef } from './model.js';
 
 /** What the worker reads from a live Flux object. */
@@ -56,6 +56,16 @@ export interface ClusterGateway {
   requestReconcile(objects: readonly ReconcileRef[], at: Date): Promise<void>;
   /** Suspends an ImageUpdateAutomation (`spec.suspend: true`). */
   suspendImageUpdateAutomation(namespace: string, name: string): Promise<void>;
+  /** The ImageUpdateAutomations in a namespace, with the commit author they write as. */
+  imageUpdateAutomations(namespace: string): Promise<ImageAutomationRef[]>;
+}
+
+/** An ImageUpdateAutomation and the author of the commits it pushes. */
+export interface ImageAutomationRef {
+  namespace: string;
+  name: string;
+  authorName?: string;
+  authorEmail?: string;
 }
 
 /** The labels kustomize-controller puts on what a Kustomization applied. */
@@ -165,6 +175,22 @@ export class KubeClusterGateway implements ClusterGateway {
   async requestReconcile(objects: readonly ReconcileRef[], at: Date): Promise<void> {
     const patch = { metadata: { annotations: { [REQUESTED_AT_ANNOTATION]: at.toISOString() } } };
     for (const o of objects) await this.#objects.mergePatch(fluxPath(o.kind, o.namespace, o.name), patch);
+  }
+
+  async imageUpdateAutomations(namespace: string): Promise<ImageAutomationRef[]> {
+    const api = FLUX_API.ImageUpdateAutomation as { prefix: string; plural: string };
+    const list = await this.#objects.get(
+      `${api.prefix}/namespaces/${encodeURIComponent(namespace)}/${api.plural}`,
+    );
+    return (Array.isArray(list.items) ? list.items : []).map(obj).map((item) => {
+      const author = obj(obj(obj(obj(item.spec).git).commit).author);
+      const ref: ImageAutomationRef = { namespace, name: str(obj(item.metadata).name) ?? '' };
+      const name = str(author.name);
+      const email = str(author.email);
+      if (name) ref.authorName = name;
+      if (email) ref.authorEmail = email;
+      return ref;
+    });
   }
 
   async suspendImageUpdateAutomation(namespace: string, name: string): Promise<void> {

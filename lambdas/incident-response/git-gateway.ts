@@ -19,6 +19,7 @@ import {
   subjectOf,
   type TreeChange,
 } from '../revert/index.js';
+import { changedMarkers, hasSemverPolicy } from './image-policy.js';
 
 /** A commit as alerts show it. */
 export interface CommitFacts {
@@ -44,6 +45,14 @@ export interface GitFacts {
   alreadyReverted: boolean;
 }
 
+/** What an image automation commit changed: the policy, the bad tag, and the policy's file. */
+export interface ImageUpdateFacts {
+  policy: { namespace: string; name: string };
+  tag: string;
+  /** The file in the repository holding that ImagePolicy with a semver range; absent when none was found. */
+  policyFile?: string;
+}
+
 /** What the pipeline asks of one repository. */
 export interface GitGateway {
   readonly repository: string;
@@ -56,6 +65,11 @@ export interface GitGateway {
     scope: string;
   }): Promise<GitFacts>;
   revert(request: RevertRequest): Promise<RevertResult>;
+  /**
+   * The image updates the range good..failing made (the `$imagepolicy` markers on changed lines),
+   * each with the repository file of its semver ImagePolicy when there is one.
+   */
+  imageUpdates(request: { good: string; failing: string }): Promise<ImageUpdateFacts[]>;
   /**
    * Opens a draft pull request on `fluxguard/reapply-<short sha>` that restores the reverted files
    * on top of the revert, so fixing forward starts from one click.
@@ -143,6 +157,47 @@ export class GitHubGitGateway implements GitGateway {
 
   revert(request: RevertRequest): Promise<RevertResult> {
     return this.#engine.revert(request);
+  }
+
+  async imageUpdates({ good, failing }: { good: string; failing: string }): Promise<ImageUpdateFacts[]> {
+    const gh = this.#github;
+    const text = async (sha: string) => (await gh.getBlob(sha)).toString('utf8');
+    const [range, before, after] = await Promise.all([
+      gh.compare(good, failing),
+      gh.getTree(good),
+      gh.getTree(failing),
+    ]);
+    const beforeFiles = new Map(before.entries.map((e) => [e.path, e.sha]));
+    const updates = new Map<string, ImageUpdateFacts>();
+    for (const file of range.files ?? []) {
+      if (file.status === 'removed' || !file.sha || !/\.ya?ml$/.test(file.filename)) continue;
+      const old = beforeFiles.get(file.previous_filename ?? file.filename);
+      const markers = changedMarkers(old ? await text(old) : '', await text(file.sha));
+      for (const m of markers) {
+        if (!m.tag) continue;
+        updates.set(`${m.policy.namespace}/${m.policy.name}`, { policy: m.policy, tag: m.tag });
+      }
+    }
+    if (updates.size === 0) return [];
+    // The policy's file: YAML files that mention ImagePolicy, policy-named files first.
+    const candidates = after.entries
+      .filter((e) => e.type === 'blob' && /\.ya?ml$/.test(e.path))
+      .sort((a, b) => Number(/polic/i.test(b.path)) - Number(/polic/i.test(a.path)))
+      .slice(0, 50);
+    const pending = new Set(updates.keys());
+    for (const entry of candidates) {
+      if (pending.size === 0) break;
+      const content = await text(entry.sha);
+      if (!content.includes('ImagePolicy')) continue;
+      for (const key of [...pending]) {
+        const update = updates.get(key) as ImageUpdateFacts;
+        if (hasSemverPolicy(content, update.policy.name)) {
+          update.policyFile = entry.path;
+          pending.delete(key);
+        }
+      }
+    }
+    return [...updates.values()];
   }
 
   async openReapplyPullRequest(request: {

@@ -28,6 +28,7 @@ export { type AlertPublisher, alertPublishInput, SnsAlertPublisher } from './ale
 export { type AlertContext, buildAlert } from './build-alert.js';
 export {
   type ClusterGateway,
+  type ImageAutomationRef,
   KUSTOMIZATION_NAME_LABEL,
   KUSTOMIZATION_NAMESPACE_LABEL,
   KubeClusterGateway,
@@ -59,7 +60,13 @@ export {
   StateStoreError,
 } from './errors.js';
 export { type FollowUpScheduler, SqsFollowUpScheduler } from './follow-up-scheduler.js';
-export { type CommitFacts, type GitFacts, type GitGateway, GitHubGitGateway } from './git-gateway.js';
+export {
+  type CommitFacts,
+  type GitFacts,
+  type GitGateway,
+  GitHubGitGateway,
+  type ImageUpdateFacts,
+} from './git-gateway.js';
 export { GitHubSession, type GitHubSessionOptions } from './github-session.js';
 export {
   breakerClosed,

@@ -17,13 +17,20 @@ import { type RevertResult, shortSha } from '../revert/index.js';
 import type { AlarmTargets } from './alarm-targets.js';
 import type { AlertPublisher } from './alert-publisher.js';
 import { type AlertContext, buildAlert } from './build-alert.js';
-import type { ClusterGateway, LiveObject, ReconcileRef, RevertTarget } from './cluster-gateway.js';
+import type {
+  ClusterGateway,
+  ImageAutomationRef,
+  LiveObject,
+  ReconcileRef,
+  RevertTarget,
+} from './cluster-gateway.js';
 import { decide } from './decide.js';
 import type { Decision, DecisionFacts, TriggerKind, VerdictFacts } from './decision.js';
 import { InjectedCrash, ObjectBusyError } from './errors.js';
 import type { FollowUpScheduler } from './follow-up-scheduler.js';
-import type { GitFacts, GitGateway } from './git-gateway.js';
+import type { GitFacts, GitGateway, ImageUpdateFacts } from './git-gateway.js';
 import { firstBlocking, PRE_VALIDATION_GUARDS } from './guards.js';
+import { excludeVersion } from './image-policy.js';
 import {
   BAKE_ANNOTATION,
   FINAL_STATES,
@@ -662,6 +669,34 @@ export async function processIncident(
       ...(failure ? { error: failure } : {}),
     });
 
+    /**
+     * Whether the failing commit came from image automation (its author is an
+     * ImageUpdateAutomation's commit author), and what it updated. Any doubt: not automation.
+     */
+    async function imageAutomation(
+      gitGateway: GitGateway,
+      where: RevertTarget,
+      facts2: GitFacts,
+      sha: string,
+    ): Promise<{ automation: ImageAutomationRef; updates: ImageUpdateFacts[] } | undefined> {
+      const author = facts2.commits.at(-1)?.author;
+      if (!author) return undefined;
+      try {
+        const automations = await deps.cluster.imageUpdateAutomations(where.source.namespace);
+        const automation = automations.find((a) => a.authorName === author);
+        if (!automation) return undefined;
+        const updates = await gitGateway.imageUpdates({ good: facts2.good, failing: sha });
+        note(
+          'image-automation',
+          `${shortSha(sha)} was pushed by ImageUpdateAutomation ${automation.namespace}/${automation.name}: ${updates.map((u) => `${u.policy.name} ${u.tag}${u.policyFile ? ` (${u.policyFile})` : ' (policy file not found)'}`).join(', ') || 'no marker changed'}`,
+        );
+        return { automation, updates };
+      } catch (error) {
+        note('image-automation', `not checked: ${(error as Error).message}`);
+        return undefined;
+      }
+    }
+
     /** Ledger → revert → ledger → count → reconcile → reapply. */
     async function act(
       gitGateway: GitGateway,
@@ -710,6 +745,7 @@ export async function processIncident(
       }
       let result: RevertResult | undefined;
       let done: LedgerEntry | undefined;
+      let automation: Awaited<ReturnType<typeof imageAutomation>>;
       if (begun.kind === 'done') {
         done = begun.entry;
         note(
@@ -718,6 +754,17 @@ export async function processIncident(
         );
       } else {
         await checkpoint('ledger-pending');
+        automation = await imageAutomation(gitGateway, where, facts2, sha);
+        const edits = (automation?.updates ?? []).flatMap((u) =>
+          u.policyFile
+            ? [
+                {
+                  path: u.policyFile,
+                  edit: (content: string) => excludeVersion(content, u.policy.name, u.tag),
+                },
+              ]
+            : [],
+        );
         result = await gitGateway.revert({
           branch: where.source.branch,
           failing: sha,
@@ -725,6 +772,7 @@ export async function processIncident(
           scope: [where.path],
           mode: action === 'pull-request' ? 'pull-request' : 'direct',
           incident: incidentContext,
+          ...(edits.length > 0 ? { edits } : {}),
         });
         await checkpoint('reverted');
         note('act', `${result.outcome}: ${result.reason}`);
@@ -775,6 +823,27 @@ export async function processIncident(
           severity: 'critical',
           kind: 'acted',
         };
+      }
+      if (automation && done.status === 'pushed') {
+        const excluded = automation.updates.filter((u) => u.policyFile);
+        for (const u of excluded) {
+          actions.push({
+            kind: 'image-policy-exclusion',
+            label: `ImagePolicy ${u.policy.namespace}/${u.policy.name} excludes ${u.tag} (${u.policyFile}), in the revert commit`,
+          });
+        }
+        if (excluded.length === 0 || excluded.length < automation.updates.length) {
+          const { namespace, name } = automation.automation;
+          try {
+            await deps.cluster.suspendImageUpdateAutomation(namespace, name);
+            actions.push({
+              kind: 'automation-suspended',
+              label: `Suspended ImageUpdateAutomation ${namespace}/${name} (the bad version could not be excluded in git); resume: flux resume image update ${name} -n ${namespace}`,
+            });
+          } catch (error) {
+            note('image-automation', `could not suspend ${namespace}/${name}: ${(error as Error).message}`);
+          }
+        }
       }
       // Pushed: ask Flux to act now, then open the reapply pull request.
       const commit = done.commit ?? result?.commitSha;

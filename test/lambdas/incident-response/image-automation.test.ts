@@ -1,0 +1,147 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { GitRepo } from '../../../sandbox/index.js';
+import { APP_PATH, type World, world } from './support/world.js';
+
+let w: World | undefined;
+afterEach(async () => {
+  await w?.close();
+  w = undefined;
+});
+
+const POLICY_PATH = 'gitops/apps/image-automation/imagepolicy.yaml';
+const policyFile = (policy: string) => `# Only the 1.x line.
+apiVersion: image.toolkit.fluxcd.io/v1beta2
+kind: ImagePolicy
+metadata:
+  name: web
+  namespace: flux-system
+spec:
+  imageRepositoryRef:
+    name: web
+  policy:
+${policy}
+`;
+const SEMVER = '    semver:\n      range: ">=1.4.0 <2.0.0" # stable';
+
+/** Commits on main as the image automation's author (git fast-import, as GitRepo.commit does for "Dev"). */
+async function commitAsAutomation(
+  repo: GitRepo,
+  message: string,
+  files: Record<string, string>,
+): Promise<string> {
+  const parent = await repo.revParse('refs/heads/main^0');
+  const chunks: string[] = [
+    'commit refs/heads/main\nmark :1\n',
+    'author fluxcdbot <fluxcdbot@users.noreply.github.com> 1760009999 +0000\n',
+    'committer fluxcdbot <fluxcdbot@users.noreply.github.com> 1760009999 +0000\n',
+    `data ${Buffer.byteLength(message)}\n${message}\n`,
+    `from ${parent}\n`,
+  ];
+  for (const [path, content] of Object.entries(files)) {
+    chunks.push(`M 100644 inline ${path}\ndata ${Buffer.byteLength(content)}\n${content}\n`);
+  }
+  await repo.git(['fast-import', '--quiet'], { input: chunks.join('') });
+  return repo.revParse('refs/heads/main');
+}
+
+/** The next image automation pass: the highest tag the range admits (Masterminds semver constraints, AND-ed). */
+function nextAutomationPass(range: string, tags: readonly string[]): string | undefined {
+  const parse = (v: string) => v.split('.').map(Number);
+  const compare = (a: string, b: string) => {
+    const [x, y] = [parse(a), parse(b)];
+    for (let i = 0; i < 3; i += 1) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
+    return 0;
+  };
+  const admits = (tag: string) =>
+    range
+      .split(/[\s,]+/)
+      .filter((c) => c !== '')
+      .every((c) => {
+        const [, op, version] = /^(>=|<=|!=|>|<|=)?(.+)$/.exec(c) as unknown as [
+          string,
+          string | undefined,
+          string,
+        ];
+        const d = compare(tag, version);
+        return op === '>='
+          ? d >= 0
+          : op === '<='
+            ? d <= 0
+            : op === '>'
+              ? d > 0
+              : op === '<'
+                ? d < 0
+                : op === '!='
+                  ? d !== 0
+                  : d === 0;
+      });
+  return tags.filter(admits).sort(compare).at(-1);
+}
+
+async function imageAutomationWorld(policy: string): Promise<{ v: World; failing: string }> {
+  const v = await world([{ message: 'Add the image policy', files: { [POLICY_PATH]: policyFile(policy) } }], {
+    reapplyPullRequest: false,
+  });
+  const failing = await commitAsAutomation(v.repo, 'chore(images): update web image\n\n- 1.4.2 -> 1.4.3\n', {
+    [`${APP_PATH}/web.yaml`]: 'image: ghcr.io/acme/shop-web:1.4.3 # {"$imagepolicy": "flux-system:web"}\n',
+  });
+  v.deploy({ state: 'imagepull', attempted: failing });
+  v.kube.put({
+    apiVersion: 'image.toolkit.fluxcd.io/v1beta2',
+    kind: 'ImageUpdateAutomation',
+    metadata: { name: 'web', namespace: 'flux-system' },
+    spec: {
+      interval: '30m',
+      sourceRef: { kind: 'GitRepository', name: 'flux-system' },
+      git: { commit: { author: { name: 'fluxcdbot', email: 'fluxcdbot@users.noreply.github.com' } } },
+      update: { strategy: 'Setters', path: './gitops/apps' },
+    },
+  });
+  return { v, failing };
+}
+
+describe('a failed rollout pushed by image automation', () => {
+  it('reverts it and excludes the bad version in the ImagePolicy in the same commit; the next automation pass picks the good tag', async () => {
+    // Prepare
+    const { v, failing } = await imageAutomationWorld(SEMVER);
+    w = v;
+
+    // Act
+    const outcome = await v.run(
+      v.flux({ reason: 'HealthCheckFailed', severity: 'error', revision: `main@sha1:${failing}` }),
+    );
+
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'acted', revert: { outcome: 'reverted' } });
+    const after = await v.commitsAfter(failing);
+    expect(after).toHaveLength(1);
+    const revert = (after[0] as string).split(' ')[0] as string;
+    expect((await v.repo.diffNames(failing, revert)).sort()).toEqual(
+      [`${APP_PATH}/web.yaml`, POLICY_PATH].sort(),
+    );
+    const policy = (await v.repo.show(revert, POLICY_PATH)).toString('utf8');
+    expect(policy).toBe(policyFile(SEMVER.replace('<2.0.0"', '<2.0.0 !=1.4.3"')));
+    const range = /range: "([^"]+)"/.exec(policy)?.[1] ?? '';
+    expect(nextAutomationPass(range, ['1.4.2', '1.4.3'])).toBe('1.4.2');
+    expect(nextAutomationPass('>=1.4.0 <2.0.0', ['1.4.2', '1.4.3'])).toBe('1.4.3');
+    expect(v.alerts()[0]?.actions.map((a) => a.kind)).toContain('image-policy-exclusion');
+    expect(v.patches.filter((p) => p.includes('suspend'))).toEqual([]);
+  });
+
+  it('suspends the ImageUpdateAutomation and says so when the policy is not semver', async () => {
+    // Prepare
+    const { v, failing } = await imageAutomationWorld('    alphabetical:\n      order: asc');
+    w = v;
+
+    // Act
+    const outcome = await v.run(
+      v.flux({ reason: 'HealthCheckFailed', severity: 'error', revision: `main@sha1:${failing}` }),
+    );
+
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'acted', revert: { outcome: 'reverted' } });
+    expect(v.patches).toContain('ImageUpdateAutomation/flux-system/web suspend');
+    const suspended = v.alerts()[0]?.actions.find((a) => a.kind === 'automation-suspended');
+    expect(suspended?.label).toContain('flux resume image update web -n flux-system');
+  });
+});
