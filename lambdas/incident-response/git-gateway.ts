@@ -130,12 +130,14 @@ export class GitHubGitGateway implements GitGateway {
         commits = range.commits.map(commitFacts);
       }
     }
+    const after = await later;
     if (!good) {
-      const commit = await this.#github.getCommit(failing);
+      // The comparison failing...branch already carries the failing commit (its base), with its
+      // parents and author: no request of its own.
+      const commit = after.base.sha === failing ? after.base : await this.#github.getCommit(failing);
       good = commit.parents[0] ?? commit.sha;
       commits = [commitFacts(commit)];
     }
-    const after = await later;
     const newer = after.commits.filter((c) => c.sha !== failing);
     const ours = newer.filter((c) => isFluxguardRevert(c.message) && revertsCommit(c.message, failing));
     const others = newer.filter((c) => !ours.includes(c));

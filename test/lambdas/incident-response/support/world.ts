@@ -117,16 +117,17 @@ let tableCount = 0;
 export async function world(
   commits: readonly CommitSpec[] = [BUMP],
   settings: Partial<IncidentSettings> = {},
-  { tags = {} }: { tags?: Record<string, Record<string, string>> } = {},
+  { tags = {}, latencyMs = 0 }: { tags?: Record<string, Record<string, string>>; latencyMs?: number } = {},
 ): Promise<World> {
   const repo = await GitRepo.create();
   const shas = await repo.commit('main', [INITIAL, ...commits]);
   const [github, kube, db, sns] = await Promise.all([
-    new FakeGitHub({ repo, owner: 'acme', name: 'gitops' }).start(),
+    new FakeGitHub({ repo, owner: 'acme', name: 'gitops', latencyMs }).start(),
     new FakeKubeApi().start(),
-    startLocalDynamoDb(),
-    startCapturedSns(),
+    startLocalDynamoDb({ latencyMs }),
+    startCapturedSns({ latencyMs }),
   ]);
+  kube.delayMs = latencyMs;
   tableCount += 1;
   const table = `state-${process.pid}-${tableCount}`;
   await db.createStateTable(table);
