@@ -201,6 +201,46 @@ describe('HelmRelease incidents', () => {
   });
 });
 
+describe('a HelmRelease helm-controller already rolled back', () => {
+  it('is reverted in git all the same, and the alert says so', async () => {
+    // Prepare: the cluster runs the previous release again (healthy), git still declares 6.7.1
+    w = await world([
+      {
+        message: 'podinfo 6.7.1',
+        files: { [`${APP_PATH}/podinfo.yaml`]: 'chart: podinfo\nversion: 6.7.1\n' },
+      },
+    ]);
+    const failing = w.shas[1] as string;
+    w.deploy({ state: 'healthy', attempted: failing });
+    w.kube.put(
+      helmReleaseApplied('6.7.1'),
+      ...app('podinfo', {
+        state: 'healthy',
+        health: false,
+        owner: {},
+        labels: { 'helm.toolkit.fluxcd.io/name': 'podinfo', 'helm.toolkit.fluxcd.io/namespace': 'shop' },
+      }),
+    );
+
+    // Act
+    const outcome = await w.run(
+      w.flux({
+        kind: 'HelmRelease',
+        namespace: 'shop',
+        name: 'podinfo',
+        reason: 'RollbackSucceeded',
+        severity: 'info',
+        revision: '6.7.1',
+      }),
+    );
+
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'acted', revert: { outcome: 'reverted' } });
+    expect(await w.commitsAfter(failing)).toHaveLength(1);
+    expect(w.alerts()[0]?.decision?.reason).toContain('helm-controller already rolled back in the cluster');
+  });
+});
+
 describe('CloudWatch alarms', () => {
   it('blames the revision applied last for an alarm inside its bake window, and reverts it', async () => {
     // Prepare
