@@ -426,6 +426,14 @@ export class FluxSimulator {
           ...labelled,
           metadata: { ...labelled.metadata, uid: uid(id), creationTimestamp: CREATED },
         });
+      } else if (labelled.apiVersion === 'image.toolkit.fluxcd.io/v1') {
+        // The API server serves every version of a CRD; the stand-in stores image automation at
+        // v1beta2, whose fields these objects share.
+        kube.put({
+          ...labelled,
+          apiVersion: 'image.toolkit.fluxcd.io/v1beta2',
+          metadata: { ...labelled.metadata, uid: uid(id), creationTimestamp: CREATED },
+        });
       }
     }
     this.#serveHealth(objects.filter((o) => o.kind === 'Deployment'));

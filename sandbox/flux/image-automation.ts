@@ -15,20 +15,28 @@ export type AutomationPass =
   | { pushed: false; tag: string | undefined; reason: string }
   | { pushed: true; tag: string; previous: string; sha: string; files: string[] };
 
-type Version = [number, number, number];
+/** Major, minor, patch and the prerelease (`''` for none), as Masterminds/semver (Flux's) reads them. */
+type Version = [number, number, number, string];
 
 function parseVersion(text: string): Version | undefined {
-  const m = /^v?(\d+)\.(\d+)\.(\d+)$/.exec(text.trim());
-  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
+  const m = /^v?(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?$/.exec(text.trim());
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3]), m[4] ?? ''] : undefined;
 }
 
+/** Semver precedence: numbers first; then a prerelease sorts before the release. */
 function compare(a: Version, b: Version): number {
-  return a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+  const numbers = a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+  if (numbers !== 0) return numbers;
+  if (a[3] === b[3]) return 0;
+  if (a[3] === '') return 1;
+  if (b[3] === '') return -1;
+  return a[3] < b[3] ? -1 : 1;
 }
 
 /**
  * Whether `version` satisfies a semver range of space-separated comparators (`>=1.30.1 <1.31.0
- * !=1.30.2`), the subset the gitops tree and fluxguard's exclusion use; `||` alternatives too.
+ * !=1.30.2`), the subset the gitops tree and fluxguard's exclusion use; `||` alternatives too. As in
+ * Masterminds/semver, `!=1.30.2-alpine` names the prerelease `1.30.2-alpine`, not `1.30.2`.
  */
 export function satisfies(version: string, range: string): boolean {
   const v = parseVersion(version);

@@ -50,6 +50,7 @@ export const SIMULATED_CLUSTER = {
 } as const;
 const HMAC_TOKEN = 'simulation-webhook-hmac-token';
 const GITHUB_TOKEN = 'simulation-github-token';
+const ALERTMANAGER_TOKEN = 'simulation-alertmanager-token';
 const TOPIC_ARN = 'arn:aws:sns:eu-central-1:000000000000:fluxguard-alerts';
 const POLICY_FILE = 'gitops/apps/base/image-automation/imagepolicy.yaml';
 
@@ -82,6 +83,8 @@ export interface SimulationWorld {
   flux: FluxSimulator;
   /** One image automation pass offering `tags`; requests a reconcile when it pushed (as GitHub's push webhook to Flux's Receiver would). */
   imageUpdate(tags: readonly string[]): Promise<string | undefined>;
+  /** POSTs an Alertmanager webhook payload (version 4) to the webhook's `/alertmanager` route with its bearer token. */
+  alertmanager(payload: unknown): Promise<number>;
   /** Waits (in story time) until a step of `kind` with `data` is on the timeline after `since`. */
   waitFor(
     kind: TimelineStep['kind'],
@@ -316,9 +319,12 @@ export async function runStory(story: Story, options: SimulationOptions): Promis
             }
             if (step !== 'reverted') return;
             const head = await repo.revParse('refs/heads/main');
+            // The revert names what it reverts in its trailer, whatever the trigger was.
+            const body = await repo.git(['log', '-1', '--format=%B', head]);
+            const of = /^Fluxguard-Revert-Of: ([0-9a-f]{40})$/m.exec(body)?.[1];
             timeline.add('worker', 'revert-pushed', `pushed revert ${head.slice(0, 7)} to main`, {
               commit: head,
-              failing,
+              failing: of ? `main@sha1:${of}` : failing,
             });
           },
         },
@@ -349,6 +355,8 @@ export async function runStory(story: Story, options: SimulationOptions): Promis
         ...createWebhookDeps(
           {
             keys: { key: HMAC_TOKEN },
+            alertmanagerToken: { token: ALERTMANAGER_TOKEN },
+            clusterName: SIMULATED_CLUSTER.name,
             queue: { print: () => undefined },
             maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
           },
@@ -363,6 +371,7 @@ export async function runStory(story: Story, options: SimulationOptions): Promis
       },
     });
 
+    const webhookUrl = webhook.url;
     const variables = {
       cluster_name: SIMULATED_CLUSTER.name,
       environment: SIMULATED_CLUSTER.environment,
@@ -432,6 +441,24 @@ export async function runStory(story: Story, options: SimulationOptions): Promis
           { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': clock.now().toISOString() } } },
         );
         return pass.sha;
+      },
+      async alertmanager(payload) {
+        const response = await fetch(new URL('alertmanager', webhookUrl), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${ALERTMANAGER_TOKEN}` },
+          body: JSON.stringify(payload),
+        });
+        const answer = await response.text();
+        timeline.add(
+          'webhook',
+          'event-posted',
+          `Alertmanager notification → HTTP ${response.status} ${answer.slice(0, 60)}`,
+          {
+            reason: 'alertmanager',
+            status: response.status,
+          },
+        );
+        return response.status;
       },
       async waitFor(kind, data = {}, { limitMs = 30 * 60_000, since = 0 } = {}) {
         const deadline = clock.elapsedMs() + limitMs;

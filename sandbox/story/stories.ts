@@ -4,7 +4,13 @@
  *
  * @module
  */
-import type { SimulationRun, SimulationWorld, Story, StoryCheck } from './simulation.js';
+import {
+  SIMULATED_CLUSTER,
+  type SimulationRun,
+  type SimulationWorld,
+  type Story,
+  type StoryCheck,
+} from './simulation.js';
 import type { TimelineStep } from './timeline.js';
 
 const GOOD = '1.30.1-alpine';
@@ -54,7 +60,11 @@ function revertedEarly(tag: string): StoryCheck[] {
     },
     {
       name: `the revert commit excludes ${tag} in the ImagePolicy`,
-      holds: async (r) => (await r.fileAtHead(POLICY_FILE)).includes(`!=${tag.replace(/-alpine$/, '')}`),
+      // The range applies to the version the policy extracts (`1.30.2`), not to the tag.
+      holds: async (r) =>
+        new RegExp(`!=${tag.replace(/-alpine$/, '').replaceAll('.', '\\.')}(?=[\\s"']|$)`, 'm').test(
+          await r.fileAtHead(POLICY_FILE),
+        ),
     },
     {
       name: 'a reapply pull request was opened',
@@ -196,6 +206,83 @@ const breaker: Story = {
   ],
 };
 
+/**
+ * A release whose pods stay Ready while its `/health` probe fails: Flux reports success, and the
+ * PrometheusRule's alert (after its `for: 2m`) reaches the webhook through Alertmanager inside the
+ * bake window: fluxguard reverts it.
+ */
+const prometheus: Story = {
+  name: 'prometheus-alert',
+  summary:
+    "a tag whose pods stay Ready but whose /health probe fails; Flux reports success, the PrometheusRule's alert fires inside the bake window and fluxguard reverts it",
+  images: { '1.30.6-alpine': 'ready' },
+  async play(world) {
+    await goodRevisionKnown(world);
+    const bad = await world.imageUpdate([GOOD, '1.30.6-alpine']);
+    if (!bad) throw new Error('image automation did not push the new tag');
+    const healthy = await world.waitFor('healthy', { revision: rev(bad) });
+    // The blackbox probe fails from the first scrape; the rule's `for: 2m` then fires it.
+    await world.clock.sleep(Math.max(0, healthy.atMs + 2 * 60_000 - world.clock.elapsedMs()));
+    const startsAt = new Date(world.clock.now().getTime() - 2 * 60_000).toISOString();
+    const labels = {
+      alertname: 'SreChallengeHealthProbeFailing',
+      cluster: SIMULATED_CLUSTER.name,
+      fluxguard: 'true',
+      severity: 'critical',
+      namespace: 'sre-challenge',
+      deployment: 'sre-challenge-app',
+      kustomization: 'apps',
+      kustomization_namespace: 'flux-system',
+    };
+    await world.alertmanager({
+      version: '4',
+      groupKey: '{}/{fluxguard="true"}:{alertname="SreChallengeHealthProbeFailing"}',
+      truncatedAlerts: 0,
+      status: 'firing',
+      receiver: 'fluxguard',
+      groupLabels: { alertname: labels.alertname },
+      commonLabels: labels,
+      commonAnnotations: { summary: 'sre-challenge-app /health fails from the blackbox probe' },
+      externalURL: 'http://alertmanager.monitoring.svc:9093',
+      notification_reason: 'first notification',
+      alerts: [
+        {
+          status: 'firing',
+          labels,
+          annotations: { summary: 'sre-challenge-app /health fails from the blackbox probe' },
+          startsAt,
+          endsAt: '0001-01-01T00:00:00Z',
+          generatorURL: 'http://prometheus.monitoring.svc:9090/graph?g0.expr=probe_success',
+          fingerprint: 'c4f1a2b3d4e5f607',
+        },
+      ],
+    });
+    const revert = await world.waitFor('revert-pushed', { failing: rev(bad) }, { limitMs: 10 * 60_000 });
+    await world.waitFor('healthy', { revision: rev(String(revert.data.commit)) });
+  },
+  checks: [
+    {
+      name: 'Flux reported the bad revision healthy',
+      holds: (r) => r.timeline.first('healthy', { revision: badRevision(r) }) !== undefined,
+    },
+    {
+      name: 'the webhook queued the Alertmanager notification',
+      holds: (r) => r.timeline.find('event-posted', { reason: 'alertmanager', status: 202 }).length === 1,
+    },
+    {
+      name: 'fluxguard reverted the revision the alert blamed',
+      holds: (r) => revertOf(r, badRevision(r)) !== undefined,
+    },
+    {
+      name: 'the cluster is healthy on the revert',
+      holds: (r) =>
+        r.timeline.first('healthy', { revision: rev(dataOf(revertOf(r, badRevision(r)), 'commit')) }) !==
+        undefined,
+    },
+    { name: 'people were alerted of the revert', holds: (r) => r.alerts.some((a) => a.state === 'reverted') },
+  ],
+};
+
 /** Every story, by name; the first is the default. */
 export const STORIES: Record<string, Story> = {
   'image-crashloop': badImageStory(
@@ -212,6 +299,7 @@ export const STORIES: Record<string, Story> = {
   ),
   'inconclusive-403': inconclusive,
   breaker,
+  'prometheus-alert': prometheus,
 };
 
 /** The story `fluxguard simulate` plays without `--story`. */

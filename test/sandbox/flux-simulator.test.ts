@@ -20,6 +20,7 @@ import {
   type KubeObject,
   type SimulatorEvent,
   StoryClock,
+  satisfies,
   seedRepository,
   simulatedKustomization,
 } from '../../sandbox/index.js';
@@ -286,6 +287,13 @@ describe('FluxSimulator on the production overlay', () => {
 });
 
 describe('ImageAutomation', () => {
+  it('reads a range as Flux does: an exclusion of the tag (1.30.2-alpine) does not exclude the version the policy extracts (1.30.2)', () => {
+    // Act and assert
+    expect(satisfies('1.30.2', '>=1.30.1 <1.31.0 !=1.30.2')).toBe(false);
+    expect(satisfies('1.30.2', '>=1.30.1 <1.31.0 !=1.30.2-alpine')).toBe(true);
+    expect(satisfies('1.31.0', '>=1.30.1 <1.31.0')).toBe(false);
+  });
+
   it('skips a version the ImagePolicy range excludes', async () => {
     // Prepare
     const file = 'gitops/apps/base/image-automation/imagepolicy.yaml';
