@@ -15,10 +15,13 @@ import {
   StateStoreError,
 } from '../../lambdas/incident-response/index.js';
 import {
+  AlertmanagerPayloadSchema,
   bodyDigest,
   buildFluxQueueMessage,
   type IncidentInput,
+  isAlertmanagerPayload,
   parseIncidentInput,
+  translateAlertmanagerPayload,
   UnparseableMessageError,
 } from '../../lambdas/incidents/index.js';
 import { GitHubError, RepositoryHostError } from '../../lambdas/revert/index.js';
@@ -43,7 +46,33 @@ export async function stateStoreFromEnvironment(env: NodeJS.ProcessEnv): Promise
   });
 }
 
-/** An event file as the worker's input: a Flux event body as Flux posts it, a queue message, or an EventBridge alarm. */
+/**
+ * An Alertmanager webhook payload as the webhook would queue it: it must name exactly one Flux
+ * object, else a usage error says why not (a heartbeat, no fluxguard alert, several objects).
+ */
+function alertmanagerReplayInput(value: unknown, env: NodeJS.ProcessEnv, now: Date): IncidentInput {
+  const parsed = AlertmanagerPayloadSchema.safeParse(value);
+  if (!parsed.success)
+    throw new UsageError('the event file looks like an Alertmanager payload but does not match version 4');
+  const { entries, skipped } = translateAlertmanagerPayload(parsed.data, {
+    receivedAt: now,
+    defaultCluster: optionalEnv(env, 'CLUSTER_NAME'),
+  });
+  const [entry, ...more] = entries;
+  if (entry && more.length === 0) return { source: 'alertmanager', alertmanager: entry.message };
+  if (!entry) {
+    const reasons = [...new Set(skipped.map((s) => s.reason))].join(', ');
+    throw new UsageError(`the Alertmanager payload makes no incident (${reasons})`);
+  }
+  throw new UsageError(
+    `the Alertmanager payload names ${entries.length} objects (${entries.map((e) => e.groupId).join(', ')}): replay one at a time`,
+  );
+}
+
+/**
+ * An event file as the worker's input: a Flux event body as Flux posts it, a queue message, an
+ * EventBridge alarm, or an Alertmanager webhook payload.
+ */
 export function replayInput(bytes: Buffer, env: NodeJS.ProcessEnv, now: Date): IncidentInput {
   let value: unknown;
   try {
@@ -68,6 +97,7 @@ export function replayInput(bytes: Buffer, env: NodeJS.ProcessEnv, now: Date): I
       }),
     };
   }
+  if (isAlertmanagerPayload(value)) return alertmanagerReplayInput(value, env, now);
   try {
     return parseIncidentInput(value);
   } catch (error) {
@@ -121,7 +151,8 @@ export function makeReplayCommand({ compose = createIncidentDeps }: ReplayComman
     usage: 'fluxguard replay <event.json> [--dry-run] [--checks N] [--interval S] [--now <time>] [--json]',
     details: [
       'Arguments:',
-      '  <event.json>   a Flux event body as Flux posts it, a queue message, or an EventBridge alarm event',
+      '  <event.json>   a Flux event body as Flux posts it, a queue message, an EventBridge alarm event,',
+      '                 or an Alertmanager webhook payload (one Flux object)',
       'Options:',
       '  --dry-run      plan and alert "would revert"; write nothing to git or the cluster',
       '  --checks N     validation checks that confirm a failure (default CONFIRM_CHECKS, else 3)',
