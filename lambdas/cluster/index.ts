@@ -38,6 +38,7 @@ export {
   type KubeFailure,
   KubeRequestError,
 } from './errors.js';
+export { createKubeDispatcher, KubeApiClient, type KubeApiRequest, kubeAuthHeaders } from './kube-api.js';
 export type {
   Condition,
   DaemonSet,

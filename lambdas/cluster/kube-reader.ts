@@ -1,10 +1,10 @@
 import { type LookupAddress, lookup } from 'node:dns';
-import type https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { rootCertificates } from 'node:tls';
-import { HttpMethod, type KubeConfig, RequestContext } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { Agent, type Dispatcher } from 'undici';
 import { failureOfStatus, KubeRequestError } from './errors.js';
+import { createKubeDispatcher, kubeAuthHeaders } from './kube-api.js';
 import type { DaemonSet, Deployment, Pod, ReplicaSet, Service, StatefulSet } from './kube-objects.js';
 import { addressPolicy, type HealthUrlOptions, urlRefusal } from './validation/health-url.js';
 
@@ -176,40 +176,17 @@ export class KubeReader implements ClusterReader {
   }
 
   /**
-   * One dispatcher for every request. It speaks HTTP/2 when the API server offers it (as
-   * kube-apiserver does, and as client-go uses it), so a whole validation pass shares one TLS
-   * connection; its TLS settings (cluster CA, client certificate) come from the kubeconfig. Through
-   * a proxy (`proxy-url`) the kubeconfig's own dispatcher is used.
+   * One dispatcher for every request (see {@link createKubeDispatcher}): HTTP/2 when the API server
+   * offers it, so a whole validation pass shares one TLS connection.
    */
   async #sharedDispatcher(): Promise<Dispatcher> {
-    this.#dispatcher ??= (async () => {
-      if (this.#kc.getCurrentCluster()?.proxyUrl) {
-        const probe = new RequestContext(this.#server, HttpMethod.GET);
-        await this.#kc.applySecurityAuthentication(probe);
-        const dispatcher = probe.getDispatcher();
-        if (dispatcher) return dispatcher;
-      }
-      const tls: https.RequestOptions = {};
-      await this.#kc.applyToHTTPSOptions(tls);
-      return new Agent({
-        allowH2: true,
-        connect: {
-          ...(tls.ca ? { ca: tls.ca } : {}),
-          ...(tls.cert ? { cert: tls.cert } : {}),
-          ...(tls.key ? { key: tls.key } : {}),
-          ...(tls.servername ? { servername: tls.servername } : {}),
-          ...(tls.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}),
-        },
-      });
-    })();
+    this.#dispatcher ??= createKubeDispatcher(this.#kc);
     return this.#dispatcher;
   }
 
-  /** The headers the kubeconfig's authentication asks for (bearer token, exec plugin…), per request. */
-  async #authHeaders(url: string): Promise<Record<string, string>> {
-    const context = new RequestContext(url, HttpMethod.GET);
-    await this.#kc.applySecurityAuthentication(context);
-    return context.getHeaders();
+  /** The headers the kubeconfig's authentication asks for, per request. */
+  #authHeaders(url: string): Promise<Record<string, string>> {
+    return kubeAuthHeaders(this.#kc, url);
   }
 
   /** GET a path of the API server; the status and the whole body, or a thrown error. */

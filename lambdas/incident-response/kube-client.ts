@@ -5,9 +5,8 @@
  *
  * @module
  */
-import type https from 'node:https';
-import { HttpMethod, type KubeConfig, RequestContext } from '@kubernetes/client-node';
-import { Agent } from 'undici';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { KubeApiClient, type KubeApiRequest, KubeRequestError } from '../cluster/index.js';
 import { IncidentResponseError } from './errors.js';
 
 /** A Kubernetes request failed; `status` is the HTTP status when there was an answer. */
@@ -28,82 +27,42 @@ export interface KubeObjects {
   mergePatch(path: string, patch: unknown): Promise<void>;
 }
 
-/** {@link KubeObjects} through undici, with the kubeconfig's authentication and CA. */
+/** {@link KubeObjects} over the cluster library's JSON client (the kubeconfig's authentication and CA). */
 export class KubeClient implements KubeObjects {
-  readonly #kc: KubeConfig;
-  readonly #server: string;
-  readonly #timeoutMs: number;
-  #agent?: Promise<Agent>;
+  readonly #api: KubeApiClient;
 
   constructor(kubeConfig: KubeConfig, { requestTimeoutMs = 5_000 }: { requestTimeoutMs?: number } = {}) {
-    const cluster = kubeConfig.getCurrentCluster();
-    if (!cluster) throw new KubeCallError('kubeconfig', 'the kubeconfig has no current cluster');
-    this.#kc = kubeConfig;
-    this.#server = cluster.server.replace(/\/+$/, '');
-    this.#timeoutMs = requestTimeoutMs;
+    if (!kubeConfig.getCurrentCluster()) {
+      throw new KubeCallError('kubeconfig', 'the kubeconfig has no current cluster');
+    }
+    this.#api = new KubeApiClient(kubeConfig, { requestTimeoutMs });
   }
 
-  #dispatcher(): Promise<Agent> {
-    this.#agent ??= (async () => {
-      const tls: https.RequestOptions = {};
-      await this.#kc.applyToHTTPSOptions(tls);
-      return new Agent({
-        allowH2: true,
-        connect: {
-          ...(tls.ca ? { ca: tls.ca } : {}),
-          ...(tls.cert ? { cert: tls.cert } : {}),
-          ...(tls.key ? { key: tls.key } : {}),
-          ...(tls.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}),
-        },
-      });
-    })();
-    return this.#agent;
-  }
-
-  async #call(method: 'GET' | 'PATCH', path: string, body?: unknown): Promise<string> {
-    const request = `${method} ${path}`;
-    const url = new URL(`${this.#server}${path}`);
-    const context = new RequestContext(url.toString(), method === 'GET' ? HttpMethod.GET : HttpMethod.PATCH);
-    await this.#kc.applySecurityAuthentication(context);
-    const headers: Record<string, string> = { ...context.getHeaders(), accept: 'application/json' };
-    if (body !== undefined) headers['content-type'] = 'application/merge-patch+json';
-    let answer: { statusCode: number; body: { text(): Promise<string> } };
+  async #call(request: KubeApiRequest): Promise<unknown> {
     try {
-      answer = await (await this.#dispatcher()).request({
-        origin: url.origin,
-        path: `${url.pathname}${url.search}`,
-        method,
-        headers,
-        body: body === undefined ? null : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.#timeoutMs),
-      });
+      return await this.#api.request(request);
     } catch (error) {
-      throw new KubeCallError(request, (error as Error).message);
+      if (!(error instanceof KubeRequestError)) throw error;
+      const prefix = `${request.method} ${request.path}: `;
+      throw new KubeCallError(
+        `${request.method} ${request.path}`,
+        error.message.replace(prefix, ''),
+        error.status,
+      );
     }
-    const text = await answer.body.text();
-    if (answer.statusCode < 200 || answer.statusCode > 299) {
-      let message = text.slice(0, 300);
-      try {
-        message = (JSON.parse(text) as { message?: string }).message ?? message;
-      } catch {
-        // not JSON: keep the text
-      }
-      throw new KubeCallError(request, `HTTP ${answer.statusCode}: ${message}`, answer.statusCode);
-    }
-    return text;
   }
 
   async get(path: string): Promise<Record<string, unknown>> {
-    return JSON.parse(await this.#call('GET', path)) as Record<string, unknown>;
+    return (await this.#call({ method: 'GET', path })) as Record<string, unknown>;
   }
 
   async mergePatch(path: string, patch: unknown): Promise<void> {
-    await this.#call('PATCH', path, patch);
+    await this.#call({ method: 'PATCH', path, body: patch, contentType: 'application/merge-patch+json' });
   }
 
   /** Closes the connection pool. */
   async close(): Promise<void> {
-    if (this.#agent) await (await this.#agent).close();
+    await this.#api.close();
   }
 }
 

@@ -1,14 +1,12 @@
 /**
  * The few Kubernetes API calls the teardown makes: list a kind across namespaces, read one object,
- * merge-patch `spec.suspend`, delete. The cluster library's reader only reads, so this small client
- * adds the write verbs over the same kubeconfig (its authentication on every request, its cluster CA
- * the only one TLS trusts).
+ * merge-patch `spec.suspend`, delete, over the cluster library's JSON client (the kubeconfig's
+ * authentication on every request, its cluster CA the only one TLS trusts).
  *
  * @module
  */
-import type https from 'node:https';
-import { HttpMethod, type KubeConfig, RequestContext } from '@kubernetes/client-node';
-import { Agent, type Dispatcher } from 'undici';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { KubeApiClient, KubeRequestError } from '../cluster/index.js';
 import { KubeApiError } from './errors.js';
 import { collectionPath, type KubeItem, type KubeResource, objectPath } from './resources.js';
 
@@ -31,15 +29,6 @@ export interface KubeTeardownClientOptions {
   requestTimeoutMs?: number;
 }
 
-function statusMessage(body: string): string | undefined {
-  try {
-    const parsed = JSON.parse(body) as { kind?: string; message?: string };
-    return parsed.kind === 'Status' ? parsed.message : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * {@link TeardownKubeApi} over HTTPS with a kubeconfig.
  *
@@ -49,17 +38,12 @@ function statusMessage(body: string): string | undefined {
  * await client.close();
  */
 export class KubeTeardownClient implements TeardownKubeApi {
-  readonly #kc: KubeConfig;
-  readonly #server: string;
-  readonly #timeoutMs: number;
-  #dispatcher?: Promise<Dispatcher>;
+  readonly #api: KubeApiClient;
 
   constructor({ kubeConfig, requestTimeoutMs = 10_000 }: KubeTeardownClientOptions) {
-    const cluster = kubeConfig.getCurrentCluster();
-    if (!cluster) throw new KubeApiError('kubeconfig', 'the kubeconfig has no current cluster');
-    this.#kc = kubeConfig;
-    this.#server = cluster.server.replace(/\/+$/, '');
-    this.#timeoutMs = requestTimeoutMs;
+    if (!kubeConfig.getCurrentCluster())
+      throw new KubeApiError('kubeconfig', 'the kubeconfig has no current cluster');
+    this.#api = new KubeApiClient(kubeConfig, { requestTimeoutMs });
   }
 
   async list(resource: KubeResource): Promise<KubeItem[]> {
@@ -103,69 +87,33 @@ export class KubeTeardownClient implements TeardownKubeApi {
 
   /** Closes the connection pool. */
   async close(): Promise<void> {
-    const dispatcher = await this.#dispatcher?.catch(() => undefined);
-    await dispatcher?.close();
+    await this.#api.close();
   }
 
-  /** One request; the parsed answer, or `undefined` for a status in `absentOn`. */
+  /** One request through the cluster library's client; its errors become {@link KubeApiError}s. */
   async #request(
     method: 'GET' | 'PATCH' | 'DELETE',
     path: string,
     payload: { body: unknown; contentType: string } | undefined,
     absentOn: readonly number[],
   ): Promise<unknown> {
-    const request = `${method} ${path}`;
-    const url = new URL(`${this.#server}${path}`);
-    let status: number;
-    let text: string;
     try {
-      const context = new RequestContext(url.toString(), HttpMethod.GET);
-      await this.#kc.applySecurityAuthentication(context);
-      const dispatcher = await this.#sharedDispatcher();
-      const response = await dispatcher.request({
-        origin: url.origin,
-        path: url.pathname,
+      return await this.#api.request({
         method,
-        headers: {
-          ...context.getHeaders(),
-          accept: 'application/json',
-          ...(payload ? { 'content-type': payload.contentType } : {}),
-        },
-        ...(payload ? { body: JSON.stringify(payload.body) } : {}),
-        signal: AbortSignal.timeout(this.#timeoutMs),
+        path,
+        absentOn,
+        ...(payload ? { body: payload.body, contentType: payload.contentType } : {}),
       });
-      status = response.statusCode;
-      text = await response.body.text();
     } catch (error) {
-      const cause = (error as Error).cause as Error | undefined;
-      throw new KubeApiError(request, cause?.message ?? (error as Error).message, undefined, {
-        cause: error,
-      });
-    }
-    if (absentOn.includes(status)) return undefined;
-    if (status < 200 || status > 299)
-      throw new KubeApiError(request, statusMessage(text) ?? `HTTP ${status}`, status);
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      throw new KubeApiError(request, 'the answer is not JSON', status);
-    }
-  }
-
-  async #sharedDispatcher(): Promise<Dispatcher> {
-    this.#dispatcher ??= (async () => {
-      const tls: https.RequestOptions = {};
-      await this.#kc.applyToHTTPSOptions(tls);
-      return new Agent({
-        allowH2: true,
-        connect: {
-          ...(tls.ca ? { ca: tls.ca } : {}),
-          ...(tls.cert ? { cert: tls.cert } : {}),
-          ...(tls.key ? { key: tls.key } : {}),
-          ...(tls.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}),
+      if (!(error instanceof KubeRequestError)) throw error;
+      throw new KubeApiError(
+        `${method} ${path}`,
+        error.message.replace(`${method} ${path}: `, ''),
+        error.status,
+        {
+          cause: error,
         },
-      });
-    })();
-    return this.#dispatcher;
+      );
+    }
   }
 }
