@@ -8,6 +8,7 @@
 import {
   type CommitInfo,
   type GitHubGitApi,
+  type IncidentContext,
   inScope,
   isFluxguardRevert,
   normaliseScope,
@@ -17,7 +18,6 @@ import {
   revertsCommit,
   shortSha,
   subjectOf,
-  type TreeChange,
 } from '../revert/index.js';
 import { changedMarkers, hasSemverPolicy } from './image-policy.js';
 
@@ -71,16 +71,17 @@ export interface GitGateway {
    */
   imageUpdates(request: { good: string; failing: string }): Promise<ImageUpdateFacts[]>;
   /**
-   * Opens a draft pull request on `fluxguard/reapply-<short sha>` that restores the reverted files
-   * on top of the revert, so fixing forward starts from one click.
+   * Opens a draft pull request on `fluxguard/reapply-<short sha>` that puts the reverted change back
+   * on top of the revert (the revert library's reapply), so fixing forward starts from one click.
+   * `revert` is the engine's result when this invocation made the revert; after a crash the ledger
+   * only knows the revert commit, and the reverted paths are read from it.
    */
   openReapplyPullRequest(request: {
     branch: string;
+    revert?: RevertResult;
     revertCommit: string;
     failing: string;
-    scope: string;
-    title: string;
-    body: string;
+    incident: IncidentContext;
   }): Promise<{ url: string; number: number } | undefined>;
 }
 
@@ -204,43 +205,28 @@ export class GitHubGitGateway implements GitGateway {
 
   async openReapplyPullRequest(request: {
     branch: string;
+    revert?: RevertResult;
     revertCommit: string;
     failing: string;
-    scope: string;
-    title: string;
-    body: string;
+    incident: IncidentContext;
   }): Promise<{ url: string; number: number } | undefined> {
-    const gh = this.#github;
-    const head = `fluxguard/reapply-${shortSha(request.failing)}`;
-    const existing = await gh.findOpenPullRequest(head, request.branch);
-    if (existing) return existing;
-    const paths = normaliseScope([request.scope]);
-    // The reapply commit sits on the revert and restores the failing commit's version of the files
-    // the revert changed in scope.
-    const [revert, failing] = await Promise.all([
-      gh.getCommit(request.revertCommit),
-      gh.getTree(request.failing),
-    ]);
-    const changed = await gh.compare(revert.parents[0] ?? request.revertCommit, request.revertCommit);
-    const failingFiles = new Map(failing.entries.map((e) => [e.path, e]));
-    const changes = (changed.files ?? [])
-      .filter((f) => inScope(f.filename, paths))
-      .map((f): TreeChange => {
-        const entry = failingFiles.get(f.filename);
-        return entry && entry.type !== 'tree'
-          ? { path: f.filename, mode: entry.mode, type: entry.type, sha: entry.sha }
-          : { path: f.filename, mode: '100644', type: 'blob', sha: null };
-      });
-    if (changes.length === 0) return undefined;
-    const tree = await gh.createTree(revert.treeSha, changes);
-    const commit = await gh.createCommit(request.title, tree, [request.revertCommit]);
-    if (!(await gh.createBranch(head, commit.sha))) await gh.updateBranch(head, commit.sha, true);
-    return gh.createPullRequest({
-      title: request.title,
-      body: request.body,
-      head,
-      base: request.branch,
-      draft: true,
+    const revert: RevertResult = request.revert ?? {
+      outcome: 'already-reverted',
+      reason: `the ledger records revert commit ${shortSha(request.revertCommit)}`,
+      repository: '',
+      branch: request.branch,
+      failing: request.failing,
+      revertedCommits: [],
+      conflicts: [],
+      attempts: 0,
+      commitSha: request.revertCommit,
+    };
+    const result = await this.#engine.openReapplyPullRequest({
+      revert,
+      branch: request.branch,
+      incident: request.incident,
     });
+    if (result.pullRequestUrl === undefined || result.pullRequestNumber === undefined) return undefined;
+    return { url: result.pullRequestUrl, number: result.pullRequestNumber };
   }
 }

@@ -878,19 +878,13 @@ export async function processIncident(
       }
       await checkpoint('reconciled');
       if (settings.reapplyPullRequest && commit && !actions.some((a) => a.kind === 'reapply-pull-request')) {
-        const failingCommit = facts2.commits.at(-1);
         try {
           const pr = await gitGateway.openReapplyPullRequest({
             branch: where.source.branch,
+            ...(result ? { revert: result } : {}),
             revertCommit: commit,
             failing: sha,
-            scope: where.path,
-            title: `Reapply "${failingCommit?.subject ?? shortSha(sha)}"`,
-            body: [
-              `fluxguard reverted ${shortSha(sha)} (incident ${id}) because its rollout failed on ${object.cluster}.`,
-              failingCommit?.authorLogin ? `@${failingCommit.authorLogin}: ` : '',
-              'this draft re-applies the change on top of the revert: fix it here, then mark it ready.',
-            ].join('\n\n'),
+            incident: incidentContext,
           });
           if (pr)
             actions.push({
