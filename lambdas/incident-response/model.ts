@@ -5,6 +5,7 @@
  * @module
  */
 import { createHash } from 'node:crypto';
+import type { AlertActionKind } from '../alerts/index.js';
 
 /** The Flux kinds an incident can be about. */
 export type FluxKind = 'Kustomization' | 'HelmRelease';
@@ -114,14 +115,7 @@ export interface AppliedRevision {
 
 /** One action taken for an incident, with its link. */
 export interface IncidentAction {
-  kind:
-    | 'revert-commit'
-    | 'pull-request'
-    | 'reapply-pull-request'
-    | 'reconcile'
-    | 'image-policy-exclusion'
-    | 'automation-suspended'
-    | 'none';
+  kind: AlertActionKind;
   label: string;
   url?: string;
 }

@@ -17,10 +17,10 @@ import type { WebhookRequest } from './http.js';
 import type { KeyVersion } from './keys.js';
 import {
   fail,
-  isJsonContentType,
   issuesSummary,
   parseJson,
   reject,
+  rejectUnlessJsonPost,
   type WebhookDeps,
   type WebhookOutcome,
 } from './process-webhook.js';
@@ -73,14 +73,8 @@ export async function processAlertmanager(
   if (deps.alertmanagerTokens === undefined) {
     return reject(404, 'route-disabled', 'the Alertmanager route is not configured');
   }
-  if (request.method !== 'POST')
-    return reject(405, 'method-not-allowed', 'only POST is allowed', { allow: 'POST' });
-  if (!isJsonContentType(request.headers.get('content-type'))) {
-    return reject(415, 'unsupported-media-type', 'Content-Type must be application/json');
-  }
-  if (request.body.length > deps.maxBodyBytes) {
-    return reject(413, 'payload-too-large', `body is larger than ${deps.maxBodyBytes} bytes`);
-  }
+  const unfit = rejectUnlessJsonPost(request, deps.maxBodyBytes);
+  if (unfit) return unfit;
 
   const bearer = parseBearerHeader(request.headers.get('authorization'));
   if (!bearer.ok) return reject(401, bearer.code, bearer.reason, { 'www-authenticate': 'Bearer' });

@@ -118,19 +118,32 @@ export function issuesSummary(cause: unknown, what = 'the Flux event schema'): s
     .join('; ');
 }
 
-/** Runs one request through the pipeline. Never throws. */
-export async function processWebhook(request: WebhookRequest, deps: WebhookDeps): Promise<WebhookOutcome> {
-  if (request.shape === 'unknown') {
-    return reject(400, 'not-http', 'not a Function URL, HTTP API or REST API event');
-  }
+/**
+ * What both webhook routes ask of a request before reading it: a POST with a JSON body no larger
+ * than `maxBodyBytes`. The rejection to answer, or `undefined` when the request fits.
+ */
+export function rejectUnlessJsonPost(
+  request: WebhookRequest,
+  maxBodyBytes: number,
+): WebhookOutcome | undefined {
   if (request.method !== 'POST')
     return reject(405, 'method-not-allowed', 'only POST is allowed', { allow: 'POST' });
   if (!isJsonContentType(request.headers.get('content-type'))) {
     return reject(415, 'unsupported-media-type', 'Content-Type must be application/json');
   }
-  if (request.body.length > deps.maxBodyBytes) {
-    return reject(413, 'payload-too-large', `body is larger than ${deps.maxBodyBytes} bytes`);
+  if (request.body.length > maxBodyBytes) {
+    return reject(413, 'payload-too-large', `body is larger than ${maxBodyBytes} bytes`);
   }
+  return undefined;
+}
+
+/** Runs one request through the pipeline. Never throws. */
+export async function processWebhook(request: WebhookRequest, deps: WebhookDeps): Promise<WebhookOutcome> {
+  if (request.shape === 'unknown') {
+    return reject(400, 'not-http', 'not a Function URL, HTTP API or REST API event');
+  }
+  const unfit = rejectUnlessJsonPost(request, deps.maxBodyBytes);
+  if (unfit) return unfit;
 
   const header = parseSignatureHeader(request.headers.get(SIGNATURE_HEADER));
   if (!header.ok) return reject(401, header.code, header.reason);
