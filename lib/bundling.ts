@@ -25,6 +25,26 @@ export const BUNDLE_FILE = 'index.mjs';
 export const REQUIRE_BANNER =
   "import { createRequire as __fluxguardCreateRequire } from 'node:module'; const require = __fluxguardCreateRequire(import.meta.url);";
 
+/**
+ * The AWS SDK's credential sources that the default chain imports only on demand, after the
+ * environment: in Lambda the runtime sets AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and
+ * AWS_SESSION_TOKEN, so the chain stops at the environment and none of these is ever loaded. They
+ * are left out of the bundle (about 250 KB of on-demand chunks: SSO, STS, profile files, container
+ * and instance metadata); were one ever needed, the runtime's own copy of the SDK would serve it.
+ * Everything the functions run is still bundled at the version the tests ran.
+ */
+export const LAMBDA_UNUSED_CREDENTIAL_PROVIDERS = [
+  '@aws-sdk/credential-provider-ini',
+  '@aws-sdk/credential-provider-login',
+  '@aws-sdk/credential-provider-process',
+  '@aws-sdk/credential-provider-sso',
+  '@aws-sdk/credential-provider-web-identity',
+  '@aws-sdk/credential-provider-http',
+  '@aws-sdk/nested-clients',
+  '@aws-sdk/token-providers',
+  '@smithy/credential-provider-imds',
+] as const;
+
 /** Options of {@link lambdaBundleOptions}. */
 export interface LambdaBundleOptions {
   /**
@@ -56,6 +76,7 @@ export function lambdaBundleOptions(
     mainFields: ['module', 'main'],
     conditions: ['module', 'import'],
     banner: { js: REQUIRE_BANNER },
+    external: [...LAMBDA_UNUSED_CREDENTIAL_PROVIDERS],
     legalComments: 'none',
     sourcemap: options.sourcemap ?? false,
     // Stack traces need the mappings, not a copy of every source file: keeps the maps (and the
