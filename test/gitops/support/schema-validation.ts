@@ -23,6 +23,7 @@ import {
 import { StorageClass } from 'kubernetes-models/storage.k8s.io/v1';
 import { ConfigMap, Namespace, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
 import type { z } from 'zod';
+import { externalSecretV1, secretStoreV1 } from '../schemas/external-secrets-crds.js';
 import {
   helmReleaseV2,
   helmRepositoryV1,
@@ -30,7 +31,6 @@ import {
   imageRepositoryV1,
   imageUpdateAutomationV1,
 } from '../schemas/flux-crds.js';
-import { externalSecretV1, secretStoreV1 } from '../schemas/external-secrets-crds.js';
 import type { KubeObject } from './kube-object.js';
 
 /** Validates one object; returns human-readable problems, empty when valid. */
