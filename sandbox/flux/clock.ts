@@ -14,6 +14,7 @@ export class StoryClock {
   readonly #startedAt: number;
   readonly #epoch: number;
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
+  readonly #sleepers = new Set<() => void>();
   #stopped = false;
 
   constructor(scale = 1) {
@@ -45,18 +46,20 @@ export class StoryClock {
     return storyMs / this.scale;
   }
 
-  /** Resolves after `storyMs` of story time; at once (without waiting) once the clock stopped. */
+  /** Resolves after `storyMs` of story time; at once when the clock stops (or has stopped). */
   sleep(storyMs: number): Promise<void> {
     if (this.#stopped) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(
         () => {
           this.#timers.delete(timer);
+          this.#sleepers.delete(resolve);
           resolve();
         },
         Math.max(0, this.wallMs(storyMs)),
       );
       this.#timers.add(timer);
+      this.#sleepers.add(resolve);
     });
   }
 
@@ -82,6 +85,8 @@ export class StoryClock {
     this.#stopped = true;
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
+    for (const wake of this.#sleepers) wake();
+    this.#sleepers.clear();
   }
 }
 

@@ -111,10 +111,22 @@ export class InProcessDelayQueue {
     this.#consumer = consumer;
   }
 
+  readonly #inFlight = new Set<Promise<void>>();
+
   send(body: string, delaySeconds: number): void {
     this.scheduled += 1;
     const messageId = `std-${++this.#sequence}`;
-    this.#clock.after(delaySeconds * 1000, () => void this.#deliver(body, messageId, 1));
+    this.#clock.after(delaySeconds * 1000, () => this.#track(this.#deliver(body, messageId, 1)));
+  }
+
+  #track(work: Promise<void>): void {
+    this.#inFlight.add(work);
+    void work.finally(() => this.#inFlight.delete(work));
+  }
+
+  /** Resolves when no message is being handled. */
+  async idle(): Promise<void> {
+    while (this.#inFlight.size > 0) await Promise.all([...this.#inFlight]);
   }
 
   async #deliver(body: string, messageId: string, receive: number): Promise<void> {
@@ -125,7 +137,9 @@ export class InProcessDelayQueue {
         this.deadLetters.push({ messageId, body, error: (error as Error).message });
         return;
       }
-      this.#clock.after(VISIBILITY_TIMEOUT_MS, () => void this.#deliver(body, messageId, receive + 1));
+      this.#clock.after(VISIBILITY_TIMEOUT_MS, () =>
+        this.#track(this.#deliver(body, messageId, receive + 1)),
+      );
     }
   }
 }

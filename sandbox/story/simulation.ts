@@ -506,7 +506,9 @@ export async function runStory(story: Story, options: SimulationOptions): Promis
   } finally {
     clock.stop();
     await flux?.stop();
+    // Messages being handled finish before their stand-ins close.
     await fifo?.idle().catch(() => undefined);
+    await followUps?.idle().catch(() => undefined);
     await Promise.allSettled([
       webhook?.close(),
       github?.stop(),
