@@ -49,6 +49,14 @@ function followUp(facts: DecisionFacts): Decision {
   const verdict = facts.verdict;
   if (verdict?.verdict === 'fail' && verdict.definitive) return failure(facts);
   if (verdict?.verdict === 'pass' && verdict.fluxReady) {
+    if (facts.awaitingRecovery) {
+      return {
+        action: 'record-known-good',
+        reason: 'recovered',
+        detail: 'the revert is healthy and Flux reports it ready: recovered',
+        alert: { state: 'recovered', severity: 'info' },
+      };
+    }
     return {
       action: 'record-known-good',
       reason: 'baked',

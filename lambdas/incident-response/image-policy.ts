@@ -67,7 +67,7 @@ export class ImagePolicyEditError extends IncidentResponseError {
  */
 export function hasSemverPolicy(text: string, name: string): boolean {
   try {
-    excludeVersion(text, name, '0.0.0');
+    excludeFromRange(text, name, '0.0.0');
     return true;
   } catch {
     return false;
@@ -75,14 +75,48 @@ export function hasSemverPolicy(text: string, name: string): boolean {
 }
 
 /**
- * Appends `!=<version>` to the ImagePolicy's `spec.policy.semver.range`, editing only that scalar's
- * text, so comments, quoting and layout stay as they were.
+ * The version an ImagePolicy compares for `tag`: with `spec.filterTags` (`pattern` with named
+ * groups and `extract`, e.g. `^(?P<version>\d+\.\d+\.\d+)-alpine$` and `$version`), what the
+ * pattern extracts, as image-reflector-controller does; without, the tag itself.
+ *
+ * @throws {ImagePolicyEditError} when the pattern does not match the tag: the policy would never
+ *   have selected it, so no exclusion can be derived
+ */
+function comparedVersion(doc: { getIn(path: unknown[]): unknown }, name: string, tag: string): string {
+  const pattern = doc.getIn(['spec', 'filterTags', 'pattern']);
+  if (typeof pattern !== 'string' || pattern === '') return tag;
+  const extract = doc.getIn(['spec', 'filterTags', 'extract']);
+  // Go's named groups are (?P<name>…); JavaScript spells them (?<name>…).
+  const match = new RegExp(pattern.replaceAll('(?P<', '(?<')).exec(tag);
+  if (!match)
+    throw new ImagePolicyEditError(`ImagePolicy ${name} does not select tag ${tag} (filterTags.pattern)`);
+  if (typeof extract !== 'string' || extract === '') return tag;
+  return extract.replace(
+    /\$\{?(\w+)\}?/g,
+    (_, group: string) => match.groups?.[group] ?? match[Number(group)] ?? '',
+  );
+}
+
+/**
+ * Appends `!=<version>` to the ImagePolicy's `spec.policy.semver.range` for the bad `tag`, where
+ * the version is what the policy's `filterTags` extract from the tag (the value its range compares),
+ * editing only that scalar's text, so comments, quoting and layout stay as they were.
  *
  * @example excludeVersion('…\n    semver:\n      range: ">=1.30.1 <1.31.0"\n', 'web', '1.30.2')
  * // '…\n    semver:\n      range: ">=1.30.1 <1.31.0 !=1.30.2"\n'
- * @throws {ImagePolicyEditError} when the file holds no such semver ImagePolicy
+ * @throws {ImagePolicyEditError} when the file holds no such semver ImagePolicy, or its filter does not select the tag
  */
-export function excludeVersion(text: string, name: string, version: string): string {
+export function excludeVersion(text: string, name: string, tag: string): string {
+  for (const doc of parseAllDocuments(text)) {
+    if (!('getIn' in doc)) continue;
+    if (doc.get('kind') !== 'ImagePolicy' || doc.getIn(['metadata', 'name']) !== name) continue;
+    return excludeFromRange(text, name, comparedVersion(doc, name, tag));
+  }
+  throw new ImagePolicyEditError(`no ImagePolicy ${name} in the file`);
+}
+
+/** Appends `!=<version>` to the range of the ImagePolicy `name` in `text`. */
+function excludeFromRange(text: string, name: string, version: string): string {
   for (const doc of parseAllDocuments(text)) {
     if (!('getIn' in doc)) continue;
     if (doc.get('kind') !== 'ImagePolicy' || doc.getIn(['metadata', 'name']) !== name) continue;

@@ -11,17 +11,6 @@ import { invariantProblems, runStory, type SimulationRun, STORIES } from '../../
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-/**
- * Checks the incident worker does not meet yet (docs/SIMULATION.md says why); `fluxguard simulate`
- * still reports them as `not ok`. Remove a name here once the worker meets it.
- */
-const WORKER_GAPS = new Set([
-  'a reapply pull request was opened',
-  'the next image automation pass keeps the good tag',
-  'the revert commit excludes 1.30.2-alpine in the ImagePolicy',
-  'the revert commit excludes 1.30.3-alpine in the ImagePolicy',
-]);
-
 describe.each(['image-crashloop', 'missing-image'])('story %s (--fast)', (name) => {
   const story = STORIES[name];
   if (!story) throw new Error(`no story ${name}`);
@@ -35,10 +24,8 @@ describe.each(['image-crashloop', 'missing-image'])('story %s (--fast)', (name) 
     expect(invariantProblems(run)).toEqual([]);
   });
 
-  it.each(story.checks.filter((c) => !WORKER_GAPS.has(c.name)).map((c) => [c.name, c] as const))(
-    '%s',
-    async (_name, check) => {
-      expect(await check.holds(run)).toBe(true);
-    },
-  );
+  // The run judges its checks while its stand-ins still run (the git repository is gone after).
+  it.each(story.checks.map((c) => c.name))('%s', (name) => {
+    expect(run.problems).not.toContain(`expected: ${name}`);
+  });
 });

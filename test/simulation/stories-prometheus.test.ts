@@ -24,7 +24,8 @@ describe.each(['prometheus-alert'])('story %s (--fast)', (name) => {
     expect(invariantProblems(run)).toEqual([]);
   });
 
-  it.each(story.checks.map((check) => [check.name, check] as const))('%s', async (_name, check) => {
-    expect(await check.holds(run)).toBe(true);
+  // The run judges its checks while its stand-ins still run (the git repository is gone after).
+  it.each(story.checks.map((check) => check.name))('%s', (name) => {
+    expect(run.problems).not.toContain(`expected: ${name}`);
   });
 });

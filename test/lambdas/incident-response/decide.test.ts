@@ -285,6 +285,17 @@ describe('decide: other triggers', () => {
       'baked',
     ],
     [
+      'follow-up: pass and Flux ready while a revert awaits recovery → recovered, and people are told',
+      {
+        trigger: 'follow-up',
+        verdict: { verdict: 'pass', definitive: false, fluxReady: true },
+        awaitingRecovery: true,
+      },
+      'record-known-good',
+      'recovered',
+      'recovered',
+    ],
+    [
       'follow-up: pass, Flux not ready yet → check again',
       {
         trigger: 'follow-up',

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   changedMarkers,
@@ -73,5 +74,29 @@ describe('excludeVersion', () => {
     expect(() => excludeVersion(POLICY, 'other', '1')).toThrow('no ImagePolicy other in the file');
     expect(hasSemverPolicy(alphabetical, 'web')).toBe(false);
     expect(hasSemverPolicy(POLICY, 'sre-challenge-app')).toBe(true);
+  });
+});
+
+describe('excludeVersion with filterTags', () => {
+  // This repository's own ImagePolicy: the tag is 1.30.2-alpine, the version the range sees is 1.30.2.
+  const REPOSITORY_POLICY = readFileSync(
+    new URL('../../../gitops/apps/base/image-automation/imagepolicy.yaml', import.meta.url),
+    'utf8',
+  );
+
+  it('excludes the version the policy extracts from the tag, which is what its semver range compares', () => {
+    const edited = excludeVersion(REPOSITORY_POLICY, 'sre-challenge-app', '1.30.2-alpine');
+    expect(edited).toContain('range: ">=1.30.1 <1.31.0 !=1.30.2"');
+    expect(edited).not.toContain('!=1.30.2-alpine');
+  });
+
+  it('refuses a tag the policy would never have selected, so the worker suspends the automation instead', () => {
+    expect(() => excludeVersion(REPOSITORY_POLICY, 'sre-challenge-app', '1.30.2-debian')).toThrow(
+      ImagePolicyEditError,
+    );
+  });
+
+  it('still recognises the policy as semver', () => {
+    expect(hasSemverPolicy(REPOSITORY_POLICY, 'sre-challenge-app')).toBe(true);
   });
 });
