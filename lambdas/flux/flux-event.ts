@@ -17,6 +17,17 @@ z.config(en());
 
 const nonEmpty = () => z.string().check(z.minLength(1));
 
+// RFC 3339 as Go writes metav1.Time: date, time, optional fraction, Z or an offset.
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/;
+
+/** A real RFC 3339 time: the worker judges an event's staleness by it. */
+const rfc3339 = () =>
+  z.string().check(
+    z.refine((value) => RFC3339.test(value) && !Number.isNaN(Date.parse(value)), {
+      message: 'must be an RFC 3339 time',
+    }),
+  );
+
 /** `corev1.ObjectReference` as Flux fills it; kind, namespace and name are needed to act on it. */
 export const InvolvedObjectSchema = z.looseObject({
   kind: nonEmpty(),
@@ -35,7 +46,7 @@ export const SeveritySchema = z.enum(['trace', 'info', 'error']);
 export const FluxEventSchema = z.looseObject({
   involvedObject: InvolvedObjectSchema,
   severity: SeveritySchema,
-  timestamp: nonEmpty(),
+  timestamp: rfc3339(),
   message: z.string(),
   reason: nonEmpty(),
   metadata: z.nullish(z.record(z.string(), z.string())),

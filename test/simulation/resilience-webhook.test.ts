@@ -149,6 +149,7 @@ const CRAFTED: Crafted[] = [
   withEvent('severity a number', (e) => ({ ...e, severity: 1 })),
   withEvent('no timestamp', ({ timestamp: _, ...rest }) => rest),
   withEvent('timestamp a number', (e) => ({ ...e, timestamp: 1786354703 })),
+  withEvent('timestamp not a time', (e) => ({ ...e, timestamp: 'yesterday' })),
   withEvent('no reason', ({ reason: _, ...rest }) => rest),
   withEvent('reason a number', (e) => ({ ...e, reason: 7 })),
   withEvent('no message', ({ message: _, ...rest }) => rest),

@@ -11,6 +11,20 @@ import { fixtureJson } from '../../support/fixtures.js';
 const healthCheckFailed = () => fixtureJson<FluxEvent>('flux-events/kustomization-healthcheck-failed.json');
 
 describe('FluxEventSchema', () => {
+  it.each(['yesterday', '2026-13-45T99:00:00Z', '10/08/2026'])(
+    'refuses the timestamp %s: the worker judges staleness by it, so it must be a real RFC 3339 time',
+    (timestamp) => {
+      expect(FluxEventSchema.safeParse({ ...healthCheckFailed(), timestamp }).success).toBe(false);
+    },
+  );
+
+  it.each(['2026-08-10T09:25:03Z', '2026-08-10T11:25:03+02:00', '2026-08-10T09:25:03.123456789Z'])(
+    'accepts the timestamp %s as Go writes metav1.Time',
+    (timestamp) => {
+      expect(FluxEventSchema.safeParse({ ...healthCheckFailed(), timestamp }).success).toBe(true);
+    },
+  );
+
   it('keeps unknown fields, so a newer Flux does not break the receiver', () => {
     // Prepare
     const event = { ...healthCheckFailed(), futureField: { nested: true } };
