@@ -14,6 +14,7 @@ import { buildSync } from 'esbuild';
 import { lambdaBundleOptions } from '../bundling.js';
 import { acknowledge, getAttToken, managedPolicyFinding, wildcardResourceFinding } from '../nag.js';
 import { EncryptedLogGroup } from './encrypted-log-group.js';
+import { lambdaVpcAccessStatement } from './lambda-vpc-access.js';
 
 /** Kubernetes group of the teardown's access entry; {@link TEARDOWN_RBAC_RULES} are bound to it. */
 export const TEARDOWN_KUBERNETES_GROUP = 'fluxguard-teardown';
@@ -136,19 +137,7 @@ export class ClusterTeardown extends Construct {
               actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
               resources: [`${logGroupArn}:*`],
             }),
-            // What AWSLambdaVPCAccessExecutionRole grants: Lambda manages the functions' network
-            // interfaces in the VPC, whose ids exist only at run time.
-            new PolicyStatement({
-              actions: [
-                'ec2:CreateNetworkInterface',
-                'ec2:DescribeNetworkInterfaces',
-                'ec2:DescribeSubnets',
-                'ec2:DeleteNetworkInterface',
-                'ec2:AssignPrivateIpAddresses',
-                'ec2:UnassignPrivateIpAddresses',
-              ],
-              resources: ['*'],
-            }),
+            lambdaVpcAccessStatement(),
             new PolicyStatement({ actions: ['eks:DescribeCluster'], resources: [cluster.clusterArn] }),
             // The three ELB reads the wait makes, rather than all of elasticloadbalancing:Describe*.
             new PolicyStatement({

@@ -12,6 +12,7 @@ import { Construct } from 'constructs';
 import { bundleLambdaSync } from '../bundling.js';
 import { acknowledge, getAttToken, wildcardActionFinding, wildcardResourceFinding } from '../nag.js';
 import { EncryptedLogGroup } from './encrypted-log-group.js';
+import { lambdaVpcAccessStatement } from './lambda-vpc-access.js';
 
 /** The guard's Lambda entries, each `lambdas/functions/<name>/index.ts` exporting `handler`. */
 export const GUARD_FUNCTION_NAMES = ['flux-webhook', 'incident-worker', 'slack-notifier'] as const;
@@ -122,21 +123,7 @@ export class GuardFunction extends Construct {
       'Lambda names a log stream per execution environment at run time; the wildcard covers the streams of this function’s own log group only.',
     );
     if (props.vpc) {
-      // What AWSLambdaVPCAccessExecutionRole grants: Lambda manages the function's network
-      // interfaces, whose ids exist only at run time.
-      this.role.addToPolicy(
-        new PolicyStatement({
-          actions: [
-            'ec2:CreateNetworkInterface',
-            'ec2:DescribeNetworkInterfaces',
-            'ec2:DescribeSubnets',
-            'ec2:DeleteNetworkInterface',
-            'ec2:AssignPrivateIpAddresses',
-            'ec2:UnassignPrivateIpAddresses',
-          ],
-          resources: ['*'],
-        }),
-      );
+      this.role.addToPolicy(lambdaVpcAccessStatement());
     }
 
     const inline = Boolean(this.node.tryGetContext(INLINE_GUARD_CODE_CONTEXT));
