@@ -3,6 +3,7 @@ import { LoggingLevel, SlackChannelConfiguration } from 'aws-cdk-lib/aws-chatbot
 import { ManagedPolicy, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SubscriptionFilter, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription, LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -85,7 +86,8 @@ export class GuardAlertTopic extends Construct {
   /**
    * Subscribes the slack-notifier to the guard's alerts (messages that carry the `state`
    * attribute; the guard's own CloudWatch alarms go to email and the Slack channel only), with a
-   * dead-letter queue for deliveries Lambda refused.
+   * dead-letter queue for deliveries Lambda refused and, as the function's on-failure destination,
+   * for alerts the notifier failed to deliver after Lambda's two retries: nothing is dropped.
    */
   subscribeSlackNotifier(notifier: IFunction): Queue {
     const deadLetters = new Queue(this, 'SlackNotifierDeadLetters', {
@@ -96,6 +98,7 @@ export class GuardAlertTopic extends Construct {
       removalPolicy: this.removalPolicy,
     });
     this.key.grant(new ServicePrincipal('sns.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    notifier.configureAsyncInvoke({ onFailure: new SqsDestination(deadLetters), retryAttempts: 2 });
     this.topic.addSubscription(
       new LambdaSubscription(notifier, {
         deadLetterQueue: deadLetters,
@@ -105,7 +108,7 @@ export class GuardAlertTopic extends Construct {
     acknowledge(
       deadLetters,
       ['AwsSolutions-SQS3'],
-      'This queue is itself the dead-letter queue of the slack-notifier subscription.',
+      'This queue is itself the dead-letter queue of the slack-notifier (its subscription and its failed invocations).',
     );
     return deadLetters;
   }

@@ -43,7 +43,24 @@ describe('a guard with every option: email, Amazon Q Developer in Slack, the sla
     });
   });
 
-  it('grants the slack-notifier only its Slack secret, the state table and that table’s key', () => {
+  it('sends an alert the slack-notifier failed to deliver after its retries to the same dead-letter queue', () => {
+    const subscription = resourcesOf(synthesized.guard, 'AWS::SNS::Subscription').find(
+      (candidate) => candidate.Properties.Protocol === 'lambda',
+    );
+    const invokeConfig = resourcesOf(synthesized.guard, 'AWS::Lambda::EventInvokeConfig');
+    expect(invokeConfig).toHaveLength(1);
+    expect(invokeConfig[0]?.Properties).toMatchObject({
+      MaximumRetryAttempts: 2,
+      DestinationConfig: {
+        OnFailure: {
+          Destination: (subscription?.Properties.RedrivePolicy as { deadLetterTargetArn: unknown })
+            .deadLetterTargetArn,
+        },
+      },
+    });
+  });
+
+  it('grants the slack-notifier only its Slack secret, the state table, their keys and its dead-letter queue', () => {
     // Prepare
     const notifier = grants(
       synthesized,
@@ -58,14 +75,28 @@ describe('a guard with every option: email, Amazon Q Developer in Slack, the sla
       JSON.stringify({ Ref: logicalIdOf(synthesized, 'AWS::SecretsManager::Secret', '/slack"') }),
     ]);
     expect(notifier['dynamodb:PutItem']).toEqual([table]);
-    expect(notifier['kms:Decrypt']).toEqual([
-      JSON.stringify({
-        'Fn::GetAtt': [logicalIdOf(synthesized, 'AWS::KMS::Key', 'Encrypts the DynamoDB table'), 'Arn'],
-      }),
-    ]);
-    expect(Object.keys(notifier).filter((action) => /^(sqs|sns|eks|ec2|cloudwatch):/.test(action))).toEqual(
-      [],
+    // The table's key, and the alert topic's key that encrypts the notifier's dead-letter queue.
+    expect([...(notifier['kms:Decrypt'] ?? [])].sort()).toEqual(
+      [
+        JSON.stringify({
+          'Fn::GetAtt': [logicalIdOf(synthesized, 'AWS::KMS::Key', 'Encrypts the DynamoDB table'), 'Arn'],
+        }),
+        JSON.stringify({ 'Fn::GetAtt': ['AlertsKey9E1197AF', 'Arn'] }),
+      ].sort(),
     );
+    expect(Object.keys(notifier).filter((action) => /^(sns|eks|ec2|cloudwatch):/.test(action))).toEqual([]);
+    // SQS only to hand a failed alert to its dead-letter queue.
+    // (grantSendMessages: SendMessage with the two reads it needs), on that one queue.
+    expect(Object.keys(notifier).filter((action) => action.startsWith('sqs:'))).toEqual([
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:SendMessage',
+    ]);
+    expect(
+      new Set(
+        ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'].flatMap((a) => notifier[a] ?? []),
+      ).size,
+    ).toBe(1);
   });
 
   it('gives the Amazon Q Developer channel a read-only role', () => {
