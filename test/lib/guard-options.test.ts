@@ -47,15 +47,13 @@ describe('a guard with every option: email, Amazon Q Developer in Slack, the sla
     const subscription = resourcesOf(synthesized.guard, 'AWS::SNS::Subscription').find(
       (candidate) => candidate.Properties.Protocol === 'lambda',
     );
+    const redrive = subscription?.Properties.RedrivePolicy as { deadLetterTargetArn: unknown } | undefined;
     const invokeConfig = resourcesOf(synthesized.guard, 'AWS::Lambda::EventInvokeConfig');
     expect(invokeConfig).toHaveLength(1);
     expect(invokeConfig[0]?.Properties).toMatchObject({
       MaximumRetryAttempts: 2,
       DestinationConfig: {
-        OnFailure: {
-          Destination: (subscription?.Properties.RedrivePolicy as { deadLetterTargetArn: unknown })
-            .deadLetterTargetArn,
-        },
+        OnFailure: { Destination: redrive?.deadLetterTargetArn },
       },
     });
   });
