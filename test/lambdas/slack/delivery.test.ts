@@ -10,9 +10,10 @@ import {
   SlackThreadPendingError,
 } from '../../../lambdas/slack/index.js';
 import { FakeSlack, type LocalDynamoDb, startLocalDynamoDb } from '../../../sandbox/index.js';
+import { XOXB } from '../../support/slack-tokens.js';
 import { exampleAlert, largestAlert } from '../alerts/support/examples.js';
 
-const TOKEN = 'xoxb-1-2-testtoken';
+const TOKEN = `${XOXB}-1-2-testtoken`;
 const CHANNEL = 'C0ALERTS';
 const TABLE = 'fluxguard-state';
 

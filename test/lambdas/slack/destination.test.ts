@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { parseSlackDestination, SlackSecretError } from '../../../lambdas/slack/index.js';
+import { XOXB, XOXP } from '../../support/slack-tokens.js';
 
 describe('parseSlackDestination', () => {
   it('reads a bot token and channel, or a webhook URL', () => {
-    expect(parseSlackDestination('{"botToken":"xoxb-1-2-abc","channel":"C0ALERTS"}')).toEqual({
+    expect(parseSlackDestination(`{"botToken":"${XOXB}-1-2-abc","channel":"C0ALERTS"}`)).toEqual({
       mode: 'bot-token',
-      botToken: 'xoxb-1-2-abc',
+      botToken: `${XOXB}-1-2-abc`,
       channel: 'C0ALERTS',
     });
     expect(parseSlackDestination('{"webhookUrl":"https://hooks.slack.com/services/T0/B0/secret"}')).toEqual({
@@ -18,16 +19,16 @@ describe('parseSlackDestination', () => {
   });
 
   it.each([
-    ['not JSON', 'xoxb-1-2-abc', 'the Slack secret is not JSON'],
-    ['a user token', '{"botToken":"xoxp-1-2-abc","channel":"C0ALERTS"}', 'not a bot token'],
-    ['a channel name', '{"botToken":"xoxb-1-2-abc","channel":"#alerts"}', 'must be a channel id'],
+    ['not JSON', `${XOXB}-1-2-abc`, 'the Slack secret is not JSON'],
+    ['a user token', `{"botToken":"${XOXP}-1-2-abc","channel":"C0ALERTS"}`, 'not a bot token'],
+    ['a channel name', `{"botToken":"${XOXB}-1-2-abc","channel":"#alerts"}`, 'must be a channel id'],
     [
       'plain http to a remote host',
       '{"webhookUrl":"http://hooks.slack.com/services/T0/B0/secret"}',
       'must be https',
     ],
-    ['both modes', '{"botToken":"xoxb-1-2-abc","channel":"C0A","webhookUrl":"https://x/y"}', 'keep one'],
-    ['neither', '{"token":"xoxb-1-2-abc"}', 'needs botToken and channel, or webhookUrl'],
+    ['both modes', `{"botToken":"${XOXB}-1-2-abc","channel":"C0A","webhookUrl":"https://x/y"}`, 'keep one'],
+    ['neither', `{"token":"${XOXB}-1-2-abc"}`, 'needs botToken and channel, or webhookUrl'],
     ['numbers', '{"botToken":1}', 'a JSON object of strings'],
   ])('refuses %s, naming the field but never its value', (_name, secret, message) => {
     const error = (() => {

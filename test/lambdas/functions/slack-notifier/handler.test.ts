@@ -16,11 +16,12 @@ import {
   startLocalDynamoDb,
 } from '../../../../sandbox/index.js';
 import { fixtureJson } from '../../../support/fixtures.js';
+import { XOXB } from '../../../support/slack-tokens.js';
 import { captureOutput, lambdaContext } from '../../../support/webhook-requests.js';
 import { exampleAlert } from '../../alerts/support/examples.js';
 import { alertEvent, snsEvent } from './sns-events.js';
 
-const TOKEN = 'xoxb-111-222-notifiertesttoken';
+const TOKEN = `${XOXB}-111-222-notifiertesttoken`;
 const CHANNEL = 'C0ALERTS';
 const TABLE = 'fluxguard-state';
 
@@ -98,14 +99,14 @@ describe('slack-notifier handler', () => {
 
   it('fails on every Slack refusal and never logs the token', async () => {
     const invoke = await handlerWith(() =>
-      JSON.stringify({ botToken: 'xoxb-999-wrong-token', channel: CHANNEL }),
+      JSON.stringify({ botToken: `${XOXB}-999-wrong-token`, channel: CHANNEL }),
     );
 
     await expect(invoke(alertEvent(exampleAlert('failing'), 'sns-1'))).rejects.toThrow(
       new SlackApiError('chat.postMessage', 'invalid_auth'),
     );
     expect(output.text()).toContain('alert not delivered to Slack');
-    expect(output.text()).not.toContain('xoxb-');
+    expect(output.text()).not.toContain(`${XOXB}-`);
   });
 
   it('posts through an incoming webhook when the secret holds one, and never logs its URL', async () => {
