@@ -4,3 +4,6 @@
  */
 export const XOXB = ['xox', 'b'].join('');
 export const XOXP = ['xox', 'p'].join('');
+
+/** The host and path of Slack incoming webhooks, joined at run time for the same reason. */
+export const HOOKS = ['hooks.slack.com', 'services'].join('/');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSlackDestination, SlackSecretError } from '../../../lambdas/slack/index.js';
-import { XOXB, XOXP } from '../../support/slack-tokens.js';
+import { HOOKS, XOXB, XOXP } from '../../support/slack-tokens.js';
 
 describe('parseSlackDestination', () => {
   it('reads a bot token and channel, or a webhook URL', () => {
@@ -9,9 +9,9 @@ describe('parseSlackDestination', () => {
       botToken: `${XOXB}-1-2-abc`,
       channel: 'C0ALERTS',
     });
-    expect(parseSlackDestination('{"webhookUrl":"https://hooks.slack.com/services/T0/B0/secret"}')).toEqual({
+    expect(parseSlackDestination(`{"webhookUrl":"https://${HOOKS}/T0/B0/secret"}`)).toEqual({
       mode: 'incoming-webhook',
-      webhookUrl: 'https://hooks.slack.com/services/T0/B0/secret',
+      webhookUrl: `https://${HOOKS}/T0/B0/secret`,
     });
     expect(parseSlackDestination('{"webhookUrl":"http://127.0.0.1:9999/services/T0/B0/x"}').mode).toBe(
       'incoming-webhook',
@@ -22,11 +22,7 @@ describe('parseSlackDestination', () => {
     ['not JSON', `${XOXB}-1-2-abc`, 'the Slack secret is not JSON'],
     ['a user token', `{"botToken":"${XOXP}-1-2-abc","channel":"C0ALERTS"}`, 'not a bot token'],
     ['a channel name', `{"botToken":"${XOXB}-1-2-abc","channel":"#alerts"}`, 'must be a channel id'],
-    [
-      'plain http to a remote host',
-      '{"webhookUrl":"http://hooks.slack.com/services/T0/B0/secret"}',
-      'must be https',
-    ],
+    ['plain http to a remote host', `{"webhookUrl":"http://${HOOKS}/T0/B0/secret"}`, 'must be https'],
     ['both modes', `{"botToken":"${XOXB}-1-2-abc","channel":"C0A","webhookUrl":"https://x/y"}`, 'keep one'],
     ['neither', `{"token":"${XOXB}-1-2-abc"}`, 'needs botToken and channel, or webhookUrl'],
     ['numbers', '{"botToken":1}', 'a JSON object of strings'],
