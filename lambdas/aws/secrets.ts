@@ -1,5 +1,6 @@
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { awsClientTimeouts } from './client-timeouts.js';
 
 /** A Secrets Manager staging label that fluxguard reads. */
 export type VersionStage = 'AWSCURRENT' | 'AWSPREVIOUS';
@@ -11,7 +12,7 @@ export class SecretReadError extends Error {
 
 /** Options for {@link SecretReader}. */
 export interface SecretReaderOptions {
-  /** The client to use; defaults to one with the SDK's default region and endpoint resolution. */
+  /** The client to use; defaults to one with the SDK's default region and endpoint resolution, and {@link awsClientTimeouts}. */
   client?: SecretsManagerClient;
   /** How long a value is cached, in seconds (default 60): short, so a rotation is seen soon. */
   maxAgeSeconds?: number;
@@ -28,7 +29,7 @@ export class SecretReader {
   readonly #maxAge: number;
 
   constructor({ client, maxAgeSeconds = 60 }: SecretReaderOptions = {}) {
-    const awsSdkV3Client = client ?? new SecretsManagerClient({});
+    const awsSdkV3Client = client ?? new SecretsManagerClient({ ...awsClientTimeouts() });
     this.#providers = {
       AWSCURRENT: new SecretsProvider({ awsSdkV3Client }),
       AWSPREVIOUS: new SecretsProvider({ awsSdkV3Client }),

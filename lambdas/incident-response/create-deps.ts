@@ -10,7 +10,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { SecretReader } from '../aws/index.js';
+import { awsClientTimeouts, SecretReader } from '../aws/index.js';
 import { type ClusterConnection, connectToCluster } from '../cluster/index.js';
 import { type GitHubCredentials, parseGitHubCredentials } from '../revert/index.js';
 import { AlarmTargets, CloudWatchAlarmTags } from './alarm-targets.js';
@@ -43,6 +43,9 @@ export interface IncidentWiring {
 
 const region = (wiring: IncidentWiring) => (wiring.region ? { region: wiring.region } : {});
 
+/** An AWS client's configuration: the region, and timeouts so no call can hang the invocation. */
+const awsClient = (wiring: IncidentWiring) => ({ ...region(wiring), ...awsClientTimeouts() });
+
 /** What {@link createIncidentDeps} returns: the dependencies, and how to release the connection. */
 export interface ComposedIncidentDeps {
   deps: IncidentDeps;
@@ -67,19 +70,19 @@ export async function createIncidentDeps(
   const alerts =
     publishers.alerts ??
     (wiring.alertTopicArn
-      ? new SnsAlertPublisher(new SNSClient(region(wiring)), wiring.alertTopicArn)
+      ? new SnsAlertPublisher(new SNSClient(awsClient(wiring)), wiring.alertTopicArn)
       : undefined);
   const followUps =
     publishers.followUps ??
     (wiring.followUpQueueUrl
-      ? new SqsFollowUpScheduler(new SQSClient(region(wiring)), wiring.followUpQueueUrl)
+      ? new SqsFollowUpScheduler(new SQSClient(awsClient(wiring)), wiring.followUpQueueUrl)
       : undefined);
   if (!alerts || !followUps) {
     throw new IncidentResponseError(
       'createIncidentDeps needs an alert topic and a follow-up queue, or publishers for them',
     );
   }
-  const dynamodb = new DynamoDBClient(region(wiring));
+  const dynamodb = new DynamoDBClient(awsClient(wiring));
   const connection: ClusterConnection = await connectToCluster({ ...wiring.cluster, ...region(wiring) });
   const github = wiring.github;
   const secrets = 'secretArn' in github ? new SecretReader() : undefined;
@@ -103,7 +106,7 @@ export async function createIncidentDeps(
     git: (url) => session.gateway(url),
     alerts,
     followUps,
-    alarms: new AlarmTargets(new CloudWatchAlarmTags(new CloudWatchClient(region(wiring))), {
+    alarms: new AlarmTargets(new CloudWatchAlarmTags(new CloudWatchClient(awsClient(wiring))), {
       defaultCluster: wiring.settings.cluster,
     }),
   };

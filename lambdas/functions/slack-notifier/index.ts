@@ -10,7 +10,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SecretReader } from '../../aws/index.js';
+import { awsClientTimeouts, SecretReader } from '../../aws/index.js';
 import { DynamoDbSlackThreadStore, SecretSlackDelivery, type SlackDelivery } from '../../slack/index.js';
 import { readSlackNotifierConfig } from './config.js';
 import { createSlackNotifierHandler } from './handler.js';
@@ -20,7 +20,7 @@ const metrics = new Metrics({
   namespace: process.env.POWERTOOLS_METRICS_NAMESPACE || 'fluxguard',
   serviceName: process.env.POWERTOOLS_SERVICE_NAME || 'slack-notifier',
 });
-const dynamodb = new DynamoDBClient({});
+const dynamodb = new DynamoDBClient({ ...awsClientTimeouts() });
 const secrets = new SecretReader();
 
 let delivery: SlackDelivery | undefined;
