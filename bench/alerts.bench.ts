@@ -10,7 +10,7 @@
  * Prints the figures and rewrites the `## alerts (slack-notifier)` section of docs/BENCHMARKS.md.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -25,7 +25,7 @@ import {
 } from '../lambdas/alerts/index.js';
 import { BUNDLE_FILE, bundleLambda, bundleSizes } from '../lib/bundling.js';
 import { exampleAlert, largestAlert } from '../test/lambdas/alerts/support/examples.js';
-import { currentLoad, machineLine, median, percentile, today } from './support.js';
+import { currentLoad, machineLine, median, percentile, today, writeResultsSection } from './support.js';
 
 const COLD_RUNS = 10;
 const RENDERS = 2_000;
@@ -164,14 +164,4 @@ const section = [
 ].join('\n');
 console.log(section);
 
-const docs = fileURLToPath(new URL('../docs/BENCHMARKS.md', import.meta.url));
-const current = readFileSync(docs, 'utf8');
-const start = current.indexOf(`${SECTION}\n`);
-let next: string;
-if (start < 0) {
-  next = `${current.trimEnd()}\n\n${section}`;
-} else {
-  const after = current.indexOf('\n## ', start + 1);
-  next = `${current.slice(0, start)}${section}${after < 0 ? '' : `\n${current.slice(after + 1)}`}`;
-}
-writeFileSync(docs, next.endsWith('\n') ? next : `${next}\n`);
+writeResultsSection(SECTION.replace(/^## /, ''), section);

@@ -2,7 +2,9 @@
  * What every benchmark shares: percentiles on one scale, the median, and one line naming the
  * machine and its load, so figures taken on a shared, noisy machine can be read for what they are.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
 
 /**
  * The `p`th percentile (0–100) of ascending `sorted` values, nearest-rank.
@@ -38,4 +40,22 @@ export function machineLine(loadBefore: number): string {
 /** Today as `YYYY-MM-DD`, for the heading of a results section. */
 export function today(): string {
   return new Date().toISOString().slice(0, 10);
+}
+
+/**
+ * Replaces the `## <heading>` section of docs/BENCHMARKS.md with `section` (which starts with that
+ * heading), or appends it when the document has none, keeping every other section as it is.
+ */
+export function writeResultsSection(heading: string, section: string): void {
+  const docs = fileURLToPath(new URL('../docs/BENCHMARKS.md', import.meta.url));
+  const current = readFileSync(docs, 'utf8');
+  const start = current.indexOf(`## ${heading}\n`);
+  let next: string;
+  if (start < 0) {
+    next = `${current.trimEnd()}\n\n${section}`;
+  } else {
+    const after = current.indexOf('\n## ', start + 1);
+    next = `${current.slice(0, start)}${section}${after < 0 ? '' : `\n${current.slice(after + 1)}`}`;
+  }
+  writeFileSync(docs, next.endsWith('\n') ? next : `${next}\n`);
 }

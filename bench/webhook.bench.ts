@@ -8,7 +8,7 @@
  * Prints the figures and rewrites the `## flux-webhook` section of docs/BENCHMARKS.md.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -28,7 +28,7 @@ import {
   TEST_KEY,
   wireBody,
 } from '../test/support/webhook-requests.js';
-import { currentLoad, machineLine, percentile } from './support.js';
+import { currentLoad, machineLine, percentile, writeResultsSection } from './support.js';
 
 const REQUESTS = 10_000;
 const WARMUP = 1_000;
@@ -155,14 +155,4 @@ const section = [
 ].join('\n');
 console.log(section);
 
-const docs = fileURLToPath(new URL('../docs/BENCHMARKS.md', import.meta.url));
-const current = readFileSync(docs, 'utf8');
-const start = current.indexOf('## flux-webhook\n');
-let next: string;
-if (start < 0) {
-  next = `${current.trimEnd()}\n\n${section}`;
-} else {
-  const after = current.indexOf('\n## ', start + 1);
-  next = `${current.slice(0, start)}${section}${after < 0 ? '' : `\n${current.slice(after + 1)}`}`;
-}
-writeFileSync(docs, next.endsWith('\n') ? next : `${next}\n`);
+writeResultsSection('flux-webhook', section);

@@ -10,14 +10,14 @@
  * Results go into docs/BENCHMARKS.md (section "incident-worker").
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { BUNDLE_FILE, bundleLambda, bundleSizes } from '../lib/bundling.js';
 import { world } from '../test/lambdas/incident-response/support/world.js';
-import { currentLoad, machineLine, median } from './support.js';
+import { currentLoad, machineLine, median, writeResultsSection } from './support.js';
 
 const LATENCY_MS = 50;
 const RUNS = 5;
@@ -176,14 +176,4 @@ const section = [
 ].join('\n');
 console.log(section);
 
-const docs = fileURLToPath(new URL('../docs/BENCHMARKS.md', import.meta.url));
-const current = readFileSync(docs, 'utf8');
-const start = current.indexOf('## incident-worker\n');
-let next: string;
-if (start < 0) {
-  next = `${current.trimEnd()}\n\n${section}`;
-} else {
-  const after = current.indexOf('\n## ', start + 1);
-  next = `${current.slice(0, start)}${section}${after < 0 ? '' : `\n${current.slice(after + 1)}`}`;
-}
-writeFileSync(docs, next.endsWith('\n') ? next : `${next}\n`);
+writeResultsSection('incident-worker', section);
