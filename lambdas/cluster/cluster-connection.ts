@@ -1,10 +1,10 @@
-import { delimiter } from 'node:path';
 import { type Cluster, DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
-import { KubeConfig, type User } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { type AwsTimeouts, awsClientTimeouts } from '../aws/index.js';
 import { EksTokenProvider } from './eks-token.js';
 import { ClusterUnavailableError } from './errors.js';
+import { eksEndpoint, type KubeEndpoint } from './kube-endpoint.js';
 import { KubeReader } from './kube-reader.js';
 import type { HealthUrlOptions } from './validation/health-url.js';
 
@@ -72,49 +72,15 @@ export async function describeEksCluster(
   return info;
 }
 
-const EKS_AUTH_PROVIDER = 'fluxguard-eks';
-
 /**
- * A kubeconfig for an EKS cluster: the endpoint, the CA from DescribeCluster (TLS is verified
- * against it, never skipped), and a user whose bearer token comes from `tokens` on every request, so
- * a renewed token is picked up without rebuilding clients.
+ * A loaded `@kubernetes/client-node` kubeconfig's current context as an endpoint (tests, tools).
+ * client-node is imported here on demand, so code that never calls this never loads it.
+ *
+ * @throws {KubeRequestError} when the kubeconfig has no current cluster
  */
-export function eksKubeConfig(info: EksClusterInfo, tokens: Pick<EksTokenProvider, 'token'>): KubeConfig {
-  const kc = new KubeConfig();
-  kc.addAuthenticator({
-    isAuthProvider: (user: User) => user.authProvider?.name === EKS_AUTH_PROVIDER,
-    applyAuthentication: async (_user, opts) => {
-      opts.headers = { ...opts.headers, Authorization: `Bearer ${await tokens.token()}` };
-    },
-  });
-  kc.loadFromClusterAndUser(
-    { name: info.name, server: info.endpoint, caData: info.certificateAuthorityData, skipTLSVerify: false },
-    { name: 'fluxguard', authProvider: { name: EKS_AUTH_PROVIDER, config: {} } },
-  );
-  return kc;
-}
-
-/** Loads kubeconfig file(s): one path, or several joined by the platform's path delimiter, merged. */
-export function kubeConfigFromFiles(kubeconfig: string, context?: string): KubeConfig {
-  const [first, ...rest] = kubeconfig.split(delimiter).filter((path) => path !== '');
-  if (!first) throw new ClusterUnavailableError('the kubeconfig path is empty');
-  const kc = new KubeConfig();
-  try {
-    kc.loadFromFile(first);
-    for (const path of rest) {
-      const other = new KubeConfig();
-      other.loadFromFile(path);
-      kc.mergeConfig(other, true);
-    }
-  } catch (error) {
-    throw new ClusterUnavailableError(`cannot load kubeconfig ${kubeconfig}: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-  if (context) kc.setCurrentContext(context);
-  if (!kc.getCurrentCluster())
-    throw new ClusterUnavailableError(`kubeconfig ${kubeconfig} has no current cluster`);
-  return kc;
+export async function endpointFromKubeConfig(kubeConfig: KubeConfig): Promise<KubeEndpoint> {
+  const { kubeconfigEndpoint } = await import('./kubeconfig-endpoint.js');
+  return kubeconfigEndpoint(kubeConfig);
 }
 
 /** Where the cluster is and how to reach it; the caller reads its configuration and passes values. */
@@ -146,7 +112,8 @@ export interface ClusterConnection {
   source: 'eks' | 'kubeconfig';
   /** The EKS cluster name, or the kubeconfig context name. */
   name: string;
-  kubeConfig: KubeConfig;
+  /** The API server and how to authenticate, for other clients of the same cluster. */
+  endpoint: KubeEndpoint;
   reader: KubeReader;
   /** Releases the connection pool. */
   close(): Promise<void>;
@@ -179,7 +146,7 @@ function eksClient({ region, credentials, awsTimeouts }: ConnectOptions): EKSCli
  */
 export async function connectToCluster(options: ConnectOptions): Promise<ClusterConnection> {
   const { clusterName, kubeconfig, credentials } = options;
-  let kubeConfig: KubeConfig;
+  let endpoint: KubeEndpoint;
   let source: ClusterConnection['source'];
   let name: string;
   if (clusterName) {
@@ -190,22 +157,24 @@ export async function connectToCluster(options: ConnectOptions): Promise<Cluster
       region: await eks.config.region(),
       ...(credentials ? { credentials } : {}),
     });
-    kubeConfig = eksKubeConfig(info, tokens);
+    endpoint = eksEndpoint(info, tokens);
     source = 'eks';
     name = clusterName;
   } else if (kubeconfig) {
-    kubeConfig = kubeConfigFromFiles(kubeconfig);
+    // client-node reads kubeconfigs: loaded only on this path, never in a Lambda's cold start.
+    const { kubeconfigFileEndpoint } = await import('./kubeconfig-endpoint.js');
+    endpoint = await kubeconfigFileEndpoint(kubeconfig);
     source = 'kubeconfig';
-    name = kubeConfig.getCurrentContext();
+    name = endpoint.name;
   } else {
     throw new ClusterUnavailableError(
       'no cluster configured: neither an EKS cluster name nor a kubeconfig was given',
     );
   }
   const reader = new KubeReader({
-    kubeConfig,
+    endpoint,
     ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
     ...(options.healthUrl ? { healthUrl: options.healthUrl } : {}),
   });
-  return { source, name, kubeConfig, reader, close: () => reader.close() };
+  return { source, name, endpoint, reader, close: () => reader.close() };
 }

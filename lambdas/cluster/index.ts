@@ -23,6 +23,7 @@ export {
   connectToCluster,
   describeEksCluster,
   type EksClusterInfo,
+  endpointFromKubeConfig,
 } from './cluster-connection.js';
 export {
   createEksToken,
@@ -38,7 +39,16 @@ export {
   type KubeFailure,
   KubeRequestError,
 } from './errors.js';
-export { createKubeDispatcher, KubeApiClient, type KubeApiRequest, kubeAuthHeaders } from './kube-api.js';
+export {
+  Http1Transport,
+  Http2Transport,
+  type HttpAnswer,
+  type HttpRequest,
+  type HttpTransport,
+  type TlsSettings,
+} from './http-transport.js';
+export { KubeApiClient, type KubeApiRequest } from './kube-api.js';
+export { type EksEndpointInfo, eksEndpoint, type KubeEndpoint, transportFor } from './kube-endpoint.js';
 export type {
   Condition,
   DaemonSet,

@@ -1,48 +1,12 @@
 /**
- * The connection every Kubernetes client of fluxguard shares: one HTTP/2 dispatcher whose TLS
- * trusts only the cluster CA of the kubeconfig, the kubeconfig's authentication on every request,
- * and a small JSON client for the few writes the guard and the teardown make.
+ * A small JSON client for the few writes the guard and the teardown make, over the endpoint's
+ * connection: the endpoint's authentication on every request, its cluster CA the only one trusted.
  *
  * @module
  */
-import type https from 'node:https';
-import { HttpMethod, type KubeConfig, RequestContext } from '@kubernetes/client-node';
-import { Agent, type Dispatcher } from 'undici';
 import { failureOfStatus, KubeRequestError } from './errors.js';
-
-/**
- * An undici dispatcher for the kubeconfig's current cluster: HTTP/2 (one TLS connection shared by
- * every request, as client-go does) with the kubeconfig's CA and client certificate; through a
- * proxy (`proxy-url`), the kubeconfig's own dispatcher.
- */
-export async function createKubeDispatcher(kubeConfig: KubeConfig): Promise<Dispatcher> {
-  const server = kubeConfig.getCurrentCluster()?.server;
-  if (server && kubeConfig.getCurrentCluster()?.proxyUrl) {
-    const probe = new RequestContext(server, HttpMethod.GET);
-    await kubeConfig.applySecurityAuthentication(probe);
-    const dispatcher = probe.getDispatcher();
-    if (dispatcher) return dispatcher;
-  }
-  const tls: https.RequestOptions = {};
-  await kubeConfig.applyToHTTPSOptions(tls);
-  return new Agent({
-    allowH2: true,
-    connect: {
-      ...(tls.ca ? { ca: tls.ca } : {}),
-      ...(tls.cert ? { cert: tls.cert } : {}),
-      ...(tls.key ? { key: tls.key } : {}),
-      ...(tls.servername ? { servername: tls.servername } : {}),
-      ...(tls.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}),
-    },
-  });
-}
-
-/** The headers the kubeconfig's authentication asks for (bearer token, exec plugin…), for one request. */
-export async function kubeAuthHeaders(kubeConfig: KubeConfig, url: string): Promise<Record<string, string>> {
-  const context = new RequestContext(url, HttpMethod.GET);
-  await kubeConfig.applySecurityAuthentication(context);
-  return context.getHeaders();
-}
+import type { HttpTransport } from './http-transport.js';
+import { type KubeEndpoint, transportFor } from './kube-endpoint.js';
 
 /** One JSON request of {@link KubeApiClient.request}. */
 export interface KubeApiRequest {
@@ -67,11 +31,11 @@ function statusMessage(text: string): string | undefined {
 }
 
 /**
- * A JSON client for the Kubernetes API over the kubeconfig's connection: every request is
+ * A JSON client for the Kubernetes API over the endpoint's connection: every request is
  * authenticated, trusts only the cluster CA, and is aborted after its timeout.
  *
  * @example
- * const api = new KubeApiClient(connection.kubeConfig);
+ * const api = new KubeApiClient(connection.endpoint);
  * await api.request({
  *   method: 'PATCH',
  *   path: '/apis/kustomize.toolkit.fluxcd.io/v1/namespaces/flux-system/kustomizations/apps',
@@ -80,18 +44,21 @@ function statusMessage(text: string): string | undefined {
  * });
  */
 export class KubeApiClient {
-  readonly #kc: KubeConfig;
+  readonly #endpoint: KubeEndpoint;
   readonly #server: string;
   readonly #timeoutMs: number;
-  #dispatcher?: Promise<Dispatcher>;
+  #transport?: HttpTransport;
 
-  /** @throws {KubeRequestError} when the kubeconfig has no current cluster */
-  constructor(kubeConfig: KubeConfig, { requestTimeoutMs = 5_000 }: { requestTimeoutMs?: number } = {}) {
-    const cluster = kubeConfig.getCurrentCluster();
-    if (!cluster)
-      throw new KubeRequestError('kubeconfig', 'invalid', 'the kubeconfig has no current cluster');
-    this.#kc = kubeConfig;
-    this.#server = cluster.server.replace(/\/+$/, '');
+  /** @throws {KubeRequestError} when the endpoint's server is not a URL */
+  constructor(endpoint: KubeEndpoint, { requestTimeoutMs = 5_000 }: { requestTimeoutMs?: number } = {}) {
+    if (!URL.canParse(endpoint.server))
+      throw new KubeRequestError(
+        'kubeconfig',
+        'invalid',
+        `the cluster server ${endpoint.server} is not a URL`,
+      );
+    this.#endpoint = endpoint;
+    this.#server = endpoint.server.replace(/\/+$/, '');
     this.#timeoutMs = requestTimeoutMs;
   }
 
@@ -107,14 +74,10 @@ export class KubeApiClient {
     let status: number;
     let text: string;
     try {
-      this.#dispatcher ??= createKubeDispatcher(this.#kc);
-      const [dispatcher, auth] = await Promise.all([
-        this.#dispatcher,
-        kubeAuthHeaders(this.#kc, url.toString()),
-      ]);
-      const response = await dispatcher.request({
-        origin: url.origin,
-        path: `${url.pathname}${url.search}`,
+      this.#transport ??= transportFor(this.#endpoint);
+      const auth = await this.#endpoint.authHeaders(url.toString());
+      ({ status, body: text } = await this.#transport.send({
+        url,
         method,
         headers: {
           ...auth,
@@ -122,10 +85,8 @@ export class KubeApiClient {
           ...(body === undefined ? {} : { 'content-type': contentType ?? 'application/json' }),
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(this.#timeoutMs),
-      });
-      status = response.statusCode;
-      text = await response.body.text();
+        timeoutMs: this.#timeoutMs,
+      }));
     } catch (error) {
       const timedOut = (error as Error).name === 'TimeoutError' || (error as Error).name === 'AbortError';
       const cause = (error as Error).cause as Error | undefined;
@@ -153,9 +114,8 @@ export class KubeApiClient {
     }
   }
 
-  /** Closes the connection pool. */
+  /** Closes the connection. */
   async close(): Promise<void> {
-    const dispatcher = await this.#dispatcher?.catch(() => undefined);
-    await dispatcher?.close();
+    await this.#transport?.close();
   }
 }

@@ -1,10 +1,9 @@
 import { type LookupAddress, lookup } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { rootCertificates } from 'node:tls';
-import type { KubeConfig } from '@kubernetes/client-node';
-import { Agent, type Dispatcher } from 'undici';
 import { failureOfStatus, KubeRequestError } from './errors.js';
-import { createKubeDispatcher, kubeAuthHeaders } from './kube-api.js';
+import { Http1Transport, type HttpTransport } from './http-transport.js';
+import { type KubeEndpoint, transportFor } from './kube-endpoint.js';
 import type { DaemonSet, Deployment, Pod, ReplicaSet, Service, StatefulSet } from './kube-objects.js';
 import { addressPolicy, type HealthUrlOptions, urlRefusal } from './validation/health-url.js';
 
@@ -74,7 +73,7 @@ export interface ClusterReader {
 /** Options for {@link KubeReader}. */
 export interface KubeReaderOptions {
   /** Where the API server is and how to authenticate; its cluster CA is what TLS is verified against. */
-  kubeConfig: KubeConfig;
+  endpoint: KubeEndpoint;
   /** Every API request is aborted after this long (default 5,000 ms). */
   requestTimeoutMs?: number;
   /** Which addresses the public health URL may resolve to, and which CA it may present. */
@@ -126,84 +125,56 @@ function guardedLookup(mayReach: (address: string) => boolean): LookupFunction {
   };
 }
 
-/** An error's own message, or its cause's (undici wraps connection errors). */
+/** An error's own message, or its cause's (an abort or a proxy wraps connection errors). */
 function messageOf(error: unknown): string {
   const cause = (error as Error).cause as Error | undefined;
   return cause?.message ?? (error as Error).message;
 }
 
 /**
- * Reads the Kubernetes API with the kubeconfig of `@kubernetes/client-node` (its authentication
- * applied to every request, its cluster CA the only one TLS trusts). Every request carries a
- * timeout, and all of them share one HTTP/2 connection. Requests go through undici's dispatcher API
- * and answers are parsed as plain JSON: client-node's generated clients send through WHATWG `fetch`
- * and deserialize every object into model classes, which was most of a validation pass's CPU time
- * (see docs/BENCHMARKS.md). Failures become {@link KubeRequestError}s.
+ * Reads the Kubernetes API of an endpoint (its authentication applied to every request, its cluster
+ * CA the only one TLS trusts). Every request carries a timeout, and all of them share one HTTP/2
+ * connection (`node:http2`). Answers are parsed as plain JSON: client-node's generated clients send
+ * through WHATWG `fetch` and deserialize every object into model classes, which was most of a
+ * validation pass's CPU time (see docs/BENCHMARKS.md). Failures become {@link KubeRequestError}s.
  */
 export class KubeReader implements ClusterReader {
-  readonly #kc: KubeConfig;
+  readonly #endpoint: KubeEndpoint;
   readonly #timeoutMs: number;
   readonly #server: string;
-  readonly #origin: string;
-  readonly #basePath: string;
-  #dispatcher?: Promise<Dispatcher>;
+  #transport?: HttpTransport;
   readonly #mayReach: (address: string) => boolean;
   readonly #urlCa?: string;
-  #urlDispatcher?: Agent;
+  #urlTransport?: HttpTransport;
 
-  constructor({ kubeConfig, requestTimeoutMs = 5_000, healthUrl = {} }: KubeReaderOptions) {
-    const cluster = kubeConfig.getCurrentCluster();
-    if (!cluster)
-      throw new KubeRequestError('kubeconfig', 'invalid', 'the kubeconfig has no current cluster');
-    this.#kc = kubeConfig;
-    this.#timeoutMs = requestTimeoutMs;
-    this.#mayReach = addressPolicy(healthUrl);
-    this.#urlCa = healthUrl.ca;
-    this.#server = cluster.server.replace(/\/+$/, '');
-    let url: URL;
-    try {
-      url = new URL(this.#server);
-    } catch {
+  /** @throws {KubeRequestError} when the endpoint's server is not a URL */
+  constructor({ endpoint, requestTimeoutMs = 5_000, healthUrl = {} }: KubeReaderOptions) {
+    if (!URL.canParse(endpoint.server)) {
       throw new KubeRequestError(
         'kubeconfig',
         'invalid',
-        `the cluster server ${cluster.server} is not a URL`,
+        `the cluster server ${endpoint.server} is not a URL`,
       );
     }
-    this.#origin = url.origin;
+    this.#endpoint = endpoint;
+    this.#timeoutMs = requestTimeoutMs;
+    this.#mayReach = addressPolicy(healthUrl);
+    if (healthUrl.ca) this.#urlCa = healthUrl.ca;
     // A server URL may carry a path prefix (e.g. a cluster behind a management proxy).
-    this.#basePath = url.pathname.replace(/\/+$/, '');
-  }
-
-  /**
-   * One dispatcher for every request (see {@link createKubeDispatcher}): HTTP/2 when the API server
-   * offers it, so a whole validation pass shares one TLS connection.
-   */
-  async #sharedDispatcher(): Promise<Dispatcher> {
-    this.#dispatcher ??= createKubeDispatcher(this.#kc);
-    return this.#dispatcher;
-  }
-
-  /** The headers the kubeconfig's authentication asks for, per request. */
-  #authHeaders(url: string): Promise<Record<string, string>> {
-    return kubeAuthHeaders(this.#kc, url);
+    this.#server = endpoint.server.replace(/\/+$/, '');
   }
 
   /** GET a path of the API server; the status and the whole body, or a thrown error. */
   async #get(path: string, timeoutMs: number, accept?: string): Promise<{ status: number; body: string }> {
-    const [dispatcher, headers] = await Promise.all([
-      this.#sharedDispatcher(),
-      this.#authHeaders(`${this.#server}${path}`),
-    ]);
-    const signal = AbortSignal.timeout(timeoutMs);
-    const response = await dispatcher.request({
-      origin: this.#origin,
-      path: `${this.#basePath}${path}`,
+    const url = new URL(`${this.#server}${path}`);
+    this.#transport ??= transportFor(this.#endpoint);
+    const headers = await this.#endpoint.authHeaders(url.toString());
+    return this.#transport.send({
+      url,
       method: 'GET',
       headers: accept ? { ...headers, accept } : headers,
-      signal,
+      timeoutMs,
     });
-    return { status: response.statusCode, body: await response.body.text() };
   }
 
   /** GET an API object or list as JSON; anything but a 2xx answer is a {@link KubeRequestError}. */
@@ -296,18 +267,17 @@ export class KubeReader implements ClusterReader {
   }
 
   /**
-   * The dispatcher for public URLs: apart from the API server's (the cluster CA must not vouch for
+   * The transport for public URLs: apart from the API server's (the cluster CA must not vouch for
    * the internet), trusting Node's bundled roots plus the configured CA, and connecting only to
    * addresses the health URL policy allows.
    */
-  #publicDispatcher(): Agent {
-    this.#urlDispatcher ??= new Agent({
-      connect: {
-        lookup: guardedLookup(this.#mayReach),
-        ...(this.#urlCa ? { ca: [...rootCertificates, this.#urlCa] } : {}),
-      },
+  #publicTransport(): HttpTransport {
+    this.#urlTransport ??= new Http1Transport({
+      lookup: guardedLookup(this.#mayReach),
+      tls: this.#urlCa ? { ca: [...rootCertificates, this.#urlCa] } : {},
+      keepAlive: false,
     });
-    return this.#urlDispatcher;
+    return this.#urlTransport;
   }
 
   async urlGet(url: string, timeoutMs: number): Promise<HttpOutcome> {
@@ -315,31 +285,23 @@ export class KubeReader implements ClusterReader {
     if (refusal) return { kind: 'refused', message: refusal, elapsedMs: 0 };
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
-    const { origin, pathname, search } = new URL(url);
     try {
-      // undici's request API never follows redirects: a 3xx is the answer.
-      const response = await this.#publicDispatcher().request({
-        origin,
-        path: `${pathname}${search}`,
+      // Redirects are never followed: a 3xx is the answer.
+      const { status, body } = await this.#publicTransport().send({
+        url: new URL(url),
         method: 'GET',
-        signal: AbortSignal.timeout(timeoutMs),
+        headers: {},
+        timeoutMs,
       });
-      const body = await response.body.text();
-      return {
-        kind: 'response',
-        status: response.statusCode,
-        body: body.slice(0, 200),
-        elapsedMs: elapsed(),
-      };
+      return { kind: 'response', status, body: body.slice(0, 200), elapsedMs: elapsed() };
     } catch (error) {
       if (isTimeout(error)) return { kind: 'timeout', elapsedMs: elapsed() };
       return { kind: 'error', message: messageOf(error), elapsedMs: elapsed() };
     }
   }
 
-  /** Closes the shared connection pool (lets a CLI process exit at once). */
+  /** Closes the connections (lets a CLI process exit at once). */
   async close(): Promise<void> {
-    const dispatcher = await this.#dispatcher?.catch(() => undefined);
-    await Promise.all([dispatcher?.close(), this.#urlDispatcher?.close()]);
+    await Promise.all([this.#transport?.close(), this.#urlTransport?.close()]);
   }
 }

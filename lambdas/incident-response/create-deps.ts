@@ -98,7 +98,7 @@ export async function createIncidentDeps(
     ...(wiring.githubApiUrl ? { apiUrl: wiring.githubApiUrl } : {}),
     credentials,
   });
-  const kube = new KubeClient(connection.kubeConfig);
+  const kube = new KubeClient(connection.endpoint);
   const deps: IncidentDeps = {
     settings: wiring.settings,
     state: new DynamoDbStateStore({ client: dynamodb, tableName: wiring.stateTableName }),

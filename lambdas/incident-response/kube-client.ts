@@ -1,12 +1,11 @@
 /**
  * The two Kubernetes requests the worker makes besides validation: GET one object, and a JSON
- * merge patch (`application/merge-patch+json`). Authentication and TLS come from the kubeconfig
+ * merge patch (`application/merge-patch+json`). Authentication and TLS come from the endpoint
  * (the cluster CA is the only one trusted); every request has a timeout.
  *
  * @module
  */
-import type { KubeConfig } from '@kubernetes/client-node';
-import { KubeApiClient, type KubeApiRequest, KubeRequestError } from '../cluster/index.js';
+import { KubeApiClient, type KubeApiRequest, type KubeEndpoint, KubeRequestError } from '../cluster/index.js';
 import { IncidentResponseError } from './errors.js';
 
 /** A Kubernetes request failed; `status` is the HTTP status when there was an answer. */
@@ -27,15 +26,12 @@ export interface KubeObjects {
   mergePatch(path: string, patch: unknown): Promise<void>;
 }
 
-/** {@link KubeObjects} over the cluster library's JSON client (the kubeconfig's authentication and CA). */
+/** {@link KubeObjects} over the cluster library's JSON client (the endpoint's authentication and CA). */
 export class KubeClient implements KubeObjects {
   readonly #api: KubeApiClient;
 
-  constructor(kubeConfig: KubeConfig, { requestTimeoutMs = 5_000 }: { requestTimeoutMs?: number } = {}) {
-    if (!kubeConfig.getCurrentCluster()) {
-      throw new KubeCallError('kubeconfig', 'the kubeconfig has no current cluster');
-    }
-    this.#api = new KubeApiClient(kubeConfig, { requestTimeoutMs });
+  constructor(endpoint: KubeEndpoint, { requestTimeoutMs = 5_000 }: { requestTimeoutMs?: number } = {}) {
+    this.#api = new KubeApiClient(endpoint, { requestTimeoutMs });
   }
 
   async #call(request: KubeApiRequest): Promise<unknown> {

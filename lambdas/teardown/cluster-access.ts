@@ -47,7 +47,7 @@ export class EksClusterAccess implements ClusterAccess {
     }
     const connection = await connectToCluster({ clusterName, eks: this.#eks });
     const api = new KubeTeardownClient({
-      kubeConfig: connection.kubeConfig,
+      endpoint: connection.endpoint,
       requestTimeoutMs: this.#requestTimeoutMs,
     });
     return {

@@ -1,12 +1,11 @@
 /**
  * The few Kubernetes API calls the teardown makes: list a kind across namespaces, read one object,
- * merge-patch `spec.suspend`, delete, over the cluster library's JSON client (the kubeconfig's
+ * merge-patch `spec.suspend`, delete, over the cluster library's JSON client (the endpoint's
  * authentication on every request, its cluster CA the only one TLS trusts).
  *
  * @module
  */
-import type { KubeConfig } from '@kubernetes/client-node';
-import { KubeApiClient, KubeRequestError } from '../cluster/index.js';
+import { KubeApiClient, type KubeEndpoint, KubeRequestError } from '../cluster/index.js';
 import { KubeApiError } from './errors.js';
 import { collectionPath, type KubeItem, type KubeResource, objectPath } from './resources.js';
 
@@ -24,26 +23,25 @@ export interface TeardownKubeApi {
 
 /** Options for {@link KubeTeardownClient}. */
 export interface KubeTeardownClientOptions {
-  kubeConfig: KubeConfig;
+  /** The cluster's API server and authentication (`connection.endpoint`). */
+  endpoint: KubeEndpoint;
   /** Every request is aborted after this long (default 10,000 ms). */
   requestTimeoutMs?: number;
 }
 
 /**
- * {@link TeardownKubeApi} over HTTPS with a kubeconfig.
+ * {@link TeardownKubeApi} over HTTPS to one cluster's endpoint.
  *
  * @example
- * const client = new KubeTeardownClient({ kubeConfig: connection.kubeConfig });
+ * const client = new KubeTeardownClient({ endpoint: connection.endpoint });
  * await client.suspend(RESOURCES.kustomization, 'flux-system', 'apps');
  * await client.close();
  */
 export class KubeTeardownClient implements TeardownKubeApi {
   readonly #api: KubeApiClient;
 
-  constructor({ kubeConfig, requestTimeoutMs = 10_000 }: KubeTeardownClientOptions) {
-    if (!kubeConfig.getCurrentCluster())
-      throw new KubeApiError('kubeconfig', 'the kubeconfig has no current cluster');
-    this.#api = new KubeApiClient(kubeConfig, { requestTimeoutMs });
+  constructor({ endpoint, requestTimeoutMs = 10_000 }: KubeTeardownClientOptions) {
+    this.#api = new KubeApiClient(endpoint, { requestTimeoutMs });
   }
 
   async list(resource: KubeResource): Promise<KubeItem[]> {

@@ -11,7 +11,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { startWebhookServer, type WebhookServer } from '../../cli/local-webhook-server.js';
 import { type Alert, alertFromNotification } from '../../lambdas/alerts/index.js';
-import { KubeReader } from '../../lambdas/cluster/index.js';
+import { endpointFromKubeConfig, KubeReader } from '../../lambdas/cluster/index.js';
 import {
   AlarmTargets,
   DEFAULT_SETTINGS,
@@ -268,8 +268,8 @@ export async function runStory(story: Story, options: SimulationOptions): Promis
     ]);
     const table = 'fluxguard-state';
     await db.createStateTable(table);
-    const kubeConfig = kube.kubeConfig();
-    kubeClient = new KubeClient(kubeConfig);
+    const endpoint = await endpointFromKubeConfig(kube.kubeConfig());
+    kubeClient = new KubeClient(endpoint);
     const session = new GitHubSession({
       apiUrl: github.url,
       credentials: async () => ({ key: 'simulation', credentials: { kind: 'token', token: GITHUB_TOKEN } }),
@@ -281,7 +281,7 @@ export async function runStory(story: Story, options: SimulationOptions): Promis
     const deps: IncidentDeps = {
       settings,
       state: new DynamoDbStateStore({ client: db.client, tableName: table }),
-      cluster: new KubeClusterGateway(kubeClient, new KubeReader({ kubeConfig }), {
+      cluster: new KubeClusterGateway(kubeClient, new KubeReader({ endpoint }), {
         sleep: (ms: number) => clock.sleep(ms),
       }),
       git: (url) => session.gateway(url),

@@ -70,3 +70,30 @@ describe('the bundled flux-webhook Lambda', () => {
     });
   });
 });
+
+describe('the bundled incident-worker Lambda', () => {
+  it('loads neither undici nor @kubernetes/client-node at import: they come only with a kubeconfig, in a chunk of their own', async () => {
+    // Prepare
+    const worker = fileURLToPath(
+      new URL('../../lambdas/functions/incident-worker/index.ts', import.meta.url),
+    );
+    const outdir = mkdtempSync(join(tmpdir(), 'fluxguard-worker-bundle-'));
+
+    // Act
+    const { metafile } = await bundleLambda(worker, outdir);
+
+    // Assess
+    const heavy = /node_modules\/(undici|@kubernetes\/client-node)\//;
+    const entryOutput = Object.entries(metafile.outputs).find(([path]) => path.endsWith(BUNDLE_FILE));
+    const loadedAtImport = [entryOutput?.[1].imports ?? []]
+      .flat()
+      .filter((i) => i.kind === 'import-statement')
+      .map((i) => i.path);
+    const inputsAtImport = [entryOutput?.[0], ...loadedAtImport].flatMap((path) =>
+      Object.keys(metafile.outputs[path ?? '']?.inputs ?? {}),
+    );
+    expect(inputsAtImport.filter((input) => heavy.test(input))).toEqual([]);
+    const lazy = Object.values(metafile.outputs).flatMap((output) => Object.keys(output.inputs));
+    expect(lazy.some((input) => input.includes('node_modules/@kubernetes/client-node/'))).toBe(true);
+  }, 60_000);
+});

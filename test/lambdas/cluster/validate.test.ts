@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { endpointFromKubeConfig } from '../../../lambdas/cluster/cluster-connection.js';
 import { KubeReader } from '../../../lambdas/cluster/kube-reader.js';
 import type { ValidationReport } from '../../../lambdas/cluster/validation/report.js';
 import { type ValidateRequest, validateRollout } from '../../../lambdas/cluster/validation/validate.js';
@@ -20,7 +21,10 @@ let reader: KubeReader;
 
 beforeAll(async () => {
   await api.start();
-  reader = new KubeReader({ kubeConfig: api.kubeConfig(), requestTimeoutMs: 2_000 });
+  reader = new KubeReader({
+    endpoint: await endpointFromKubeConfig(api.kubeConfig()),
+    requestTimeoutMs: 2_000,
+  });
 });
 afterAll(async () => {
   await reader.close();
@@ -405,7 +409,7 @@ describe('the Kubernetes connection', () => {
     cluster([app('web', { state: 'deadline' })]);
     const otherCa = makeTestPki().caPem;
     const untrusting = new KubeReader({
-      kubeConfig: api.kubeConfig(api.token, otherCa),
+      endpoint: await endpointFromKubeConfig(api.kubeConfig(api.token, otherCa)),
       requestTimeoutMs: 2_000,
     });
 
@@ -422,7 +426,10 @@ describe('the Kubernetes connection', () => {
   it('is inconclusive with a 401 when the token is wrong', async () => {
     // Prepare
     cluster([app('web')]);
-    const wrong = new KubeReader({ kubeConfig: api.kubeConfig('k8s-aws-v1.wrong'), requestTimeoutMs: 2_000 });
+    const wrong = new KubeReader({
+      endpoint: await endpointFromKubeConfig(api.kubeConfig('k8s-aws-v1.wrong')),
+      requestTimeoutMs: 2_000,
+    });
 
     // Act
     const report = await validateRollout({ target, checks: 1 }, { reader: wrong });
@@ -437,7 +444,10 @@ describe('the Kubernetes connection', () => {
     // Prepare
     cluster([app('web')]);
     api.delayMs = 400;
-    const impatient = new KubeReader({ kubeConfig: api.kubeConfig(), requestTimeoutMs: 100 });
+    const impatient = new KubeReader({
+      endpoint: await endpointFromKubeConfig(api.kubeConfig()),
+      requestTimeoutMs: 100,
+    });
 
     // Act
     const report = await validateRollout({ target, checks: 1 }, { reader: impatient });

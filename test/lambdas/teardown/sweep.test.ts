@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { endpointFromKubeConfig } from '../../../lambdas/cluster/index.js';
 import { KubeApiError, KubeTeardownClient, sweepCluster } from '../../../lambdas/teardown/index.js';
 import { FakeKubeApi, type WriteEvent } from '../../../sandbox/index.js';
 import { platformObjects } from './support/cluster.js';
@@ -9,7 +10,7 @@ const listening: Array<() => void> = [];
 
 beforeAll(async () => {
   await api.start();
-  client = new KubeTeardownClient({ kubeConfig: api.kubeConfig() });
+  client = new KubeTeardownClient({ endpoint: await endpointFromKubeConfig(api.kubeConfig()) });
 });
 afterAll(async () => {
   await client.close();

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import {
+  endpointFromKubeConfig,
   KubeReader,
   type KubeReaderOptions,
   type ValidateRequest,
@@ -34,12 +35,16 @@ export function evidenceOf(report: ValidationReport, layer: 'rollout' | 'pods' |
  * test. `validate` runs three checks without waiting between them, as production does (3 checks),
  * so a state that persists is seen three times.
  */
-export function validationCluster(readerOptions: Omit<KubeReaderOptions, 'kubeConfig'> = {}) {
+export function validationCluster(readerOptions: Omit<KubeReaderOptions, 'endpoint'> = {}) {
   const api = new FakeKubeApi();
   let reader: KubeReader;
   beforeAll(async () => {
     await api.start();
-    reader = new KubeReader({ kubeConfig: api.kubeConfig(), requestTimeoutMs: 2_000, ...readerOptions });
+    reader = new KubeReader({
+      endpoint: await endpointFromKubeConfig(api.kubeConfig()),
+      requestTimeoutMs: 2_000,
+      ...readerOptions,
+    });
   });
   afterAll(async () => {
     await reader.close();

@@ -1,6 +1,6 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { alertFromNotification } from '../../../../lambdas/alerts/index.js';
-import { KubeReader } from '../../../../lambdas/cluster/index.js';
+import { endpointFromKubeConfig, KubeReader } from '../../../../lambdas/cluster/index.js';
 import {
   classify,
   type FluxEvent,
@@ -148,7 +148,7 @@ export async function world(
     revertLeaseSeconds: 300,
     ...settings,
   };
-  const kubeConfig = kube.kubeConfig();
+  const endpoint = await endpointFromKubeConfig(kube.kubeConfig());
   const session = new GitHubSession({
     apiUrl: github.url,
     credentials: async () => ({ key: 'test', credentials: { kind: 'token', token: 'test-token' } }),
@@ -175,7 +175,7 @@ export async function world(
   const deps: IncidentDeps = {
     settings: full,
     state: store,
-    cluster: new KubeClusterGateway(new KubeClient(kubeConfig), new KubeReader({ kubeConfig }), {
+    cluster: new KubeClusterGateway(new KubeClient(endpoint), new KubeReader({ endpoint }), {
       sleep: async () => undefined,
     }),
     git: (url) => session.gateway(url),

@@ -2,6 +2,7 @@
  * Test support: a cluster as the teardown finds it, served by the sandbox's Kubernetes API, and a
  * {@link ClusterAccess} that opens it (or reports it gone).
  */
+import { endpointFromKubeConfig } from '../../../../lambdas/cluster/index.js';
 import {
   type ClusterAccess,
   KubeTeardownClient,
@@ -111,7 +112,7 @@ export function fakeAccess(api: FakeKubeApi | undefined): ClusterAccess & { open
     async open(): Promise<OpenCluster | undefined> {
       access.opened += 1;
       if (!api) return undefined;
-      const client = new KubeTeardownClient({ kubeConfig: api.kubeConfig() });
+      const client = new KubeTeardownClient({ endpoint: await endpointFromKubeConfig(api.kubeConfig()) });
       return { api: client, close: () => client.close() };
     },
   };
