@@ -13,7 +13,12 @@
  * @module
  */
 
-export { type LocalDynamoDb, startLocalDynamoDb } from './aws/dynamodb.js';
+export {
+  type DynamoDbFault,
+  type DynamoDbFaultAnswer,
+  type LocalDynamoDb,
+  startLocalDynamoDb,
+} from './aws/dynamodb.js';
 export {
   type FakeAwsCalls,
   startFakeAws,
@@ -77,6 +82,7 @@ export {
   type ProxyAnswer,
   type ResourceInfo,
   type SeenRequest,
+  type Stall as KubeStall,
   type WriteEvent,
 } from './kube-api/fake-kube-api.js';
 export { type FakeKubeApiProcess, startFakeKubeApiProcess } from './kube-api/fake-kube-api-process.js';

@@ -1,9 +1,33 @@
 import type { AddressInfo } from 'node:net';
+import { PassThrough } from 'node:stream';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 // dynalite ships no types: it exports one function returning an http.Server.
 // @ts-expect-error untyped CommonJS module
 import dynalite from 'dynalite';
 import { stateTableDefinition } from '../../lambdas/incident-response/index.js';
+
+/** The error a {@link DynamoDbFault} makes the stand-in answer, as DynamoDB sends it. */
+export interface DynamoDbFaultAnswer {
+  /**
+   * The error's `__type`: a full one (`com.amazon.coral.availability#ThrottlingException`), or a
+   * bare name (`ProvisionedThroughputExceededException`, `ConditionalCheckFailedException`) that
+   * gets DynamoDB's own prefix `com.amazonaws.dynamodb.v20120810#`.
+   */
+  type: string;
+  message?: string;
+  /** HTTP status; default 400 (DynamoDB's for throttling and failed conditions), 500 for `InternalServerError`. */
+  status?: number;
+}
+
+/**
+ * A test's rule for one request: `operation` is the `X-Amz-Target` operation (`PutItem`,
+ * `UpdateItem`, `BatchWriteItem`...), `body` the parsed JSON request. It returns the error to answer
+ * instead of serving the request, or undefined to serve it.
+ */
+export type DynamoDbFault = (request: {
+  operation: string;
+  body: Record<string, unknown>;
+}) => DynamoDbFaultAnswer | undefined;
 
 /** A running in-process DynamoDB. */
 export interface LocalDynamoDb {
@@ -13,6 +37,12 @@ export interface LocalDynamoDb {
   client: DynamoDBClient;
   /** Every operation it served (`PutItem`, `Query`, ...), in order. */
   operations: string[];
+  /**
+   * Consulted in order for every request while not empty (empty by default): the first that answers
+   * makes the stand-in reply with that error over HTTP, as DynamoDB would, instead of serving the
+   * request. The SDK's own retries see it, so a rule that fires once is usually absorbed by them.
+   */
+  faults: DynamoDbFault[];
   /** Creates the fluxguard state table (the deployed schema) under `name`. */
   createStateTable(name: string): Promise<void>;
   close(): Promise<void>;
@@ -41,17 +71,60 @@ export async function startLocalDynamoDb({
     updateTableMs: 0,
   }) as import('node:http').Server;
   const operations: string[] = [];
+  const faults: DynamoDbFault[] = [];
   const handlers = server.listeners('request') as Array<(...args: unknown[]) => void>;
   server.removeAllListeners('request');
   server.on('request', (req: import('node:http').IncomingMessage, res: unknown) => {
     const target = String(req.headers['x-amz-target'] ?? '');
     operations.push(target.slice(target.indexOf('.') + 1));
     const run = () => {
+      if (faults.length > 0) return void answerOrServe(req, res as import('node:http').ServerResponse);
       for (const handler of handlers) handler(req, res);
     };
     if (latencyMs > 0) setTimeout(run, latencyMs);
     else run();
   });
+  /** Reads the request, answers a fault's error, or hands dynalite a replay of the request. */
+  const answerOrServe = async (
+    req: import('node:http').IncomingMessage,
+    res: import('node:http').ServerResponse,
+  ) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks);
+    const target = String(req.headers['x-amz-target'] ?? '');
+    let body: Record<string, unknown> = {};
+    try {
+      body = JSON.parse(raw.toString('utf8') || '{}') as Record<string, unknown>;
+    } catch {
+      // not JSON: no rule can match on it; dynalite answers it
+    }
+    const operation = target.slice(target.indexOf('.') + 1);
+    let answer: DynamoDbFaultAnswer | undefined;
+    for (const fault of faults) {
+      answer = fault({ operation, body });
+      if (answer) break;
+    }
+    if (answer) {
+      const type = answer.type.includes('#')
+        ? answer.type
+        : `com.amazonaws.dynamodb.v20120810#${answer.type}`;
+      const status = answer.status ?? (answer.type.endsWith('InternalServerError') ? 500 : 400);
+      res.writeHead(status, {
+        'content-type': 'application/x-amz-json-1.0',
+        'x-amzn-requestid': 'injected-fault',
+      });
+      res.end(JSON.stringify({ __type: type, message: answer.message ?? 'injected by the test' }));
+      return;
+    }
+    const replay = Object.assign(new PassThrough(), {
+      headers: req.headers,
+      method: req.method,
+      url: req.url,
+    });
+    for (const handler of handlers) handler(replay, res);
+    replay.end(raw);
+  };
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
@@ -64,6 +137,7 @@ export async function startLocalDynamoDb({
     url,
     client,
     operations,
+    faults,
     async createStateTable(name: string) {
       await client.send(new CreateTableCommand(stateTableDefinition(name)));
     },

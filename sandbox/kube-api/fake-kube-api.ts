@@ -25,6 +25,12 @@ export type Fault = (request: {
   path: string;
 }) => { status: number; message?: string } | undefined;
 
+/**
+ * A late answer for requests matching a test's rule: the milliseconds to wait before serving it
+ * (e.g. longer than the client's request timeout), or undefined to serve it on time.
+ */
+export type Stall = (request: { method: string; path: string }) => number | undefined;
+
 /** One request the fake API served. */
 export interface SeenRequest {
   method: string;
@@ -212,6 +218,12 @@ export class FakeKubeApi {
   delayMs = 0;
   /** Consulted in order before serving; the first that answers wins. */
   faults: Fault[] = [];
+  /**
+   * Consulted in order before serving (after {@link delayMs}); the first that returns a number
+   * delays that answer by it. A request the client gave up on meanwhile (its timeout) is dropped,
+   * unserved (a write is not applied); one it still waits for is served as usual. Empty by default.
+   */
+  stalls: Stall[] = [];
   readonly #collections = new Map<string, Map<string, KubeObject>>();
   readonly #proxies = new Map<string, (path: string) => ProxyAnswer>();
   readonly #listeners = new Set<(event: WriteEvent) => void>();
@@ -310,11 +322,12 @@ export class FakeKubeApi {
     for (const listener of this.#listeners) listener({ ...event, object: structuredClone(event.object) });
   }
 
-  /** Removes every object, proxy handler and fault, the delay, and the request log. */
+  /** Removes every object, proxy handler, fault and stall, the delay, and the request log. */
   clear(): this {
     this.#collections.clear();
     this.#proxies.clear();
     this.faults = [];
+    this.stalls = [];
     this.delayMs = 0;
     this.resetRequests();
     return this;
@@ -369,6 +382,14 @@ export class FakeKubeApi {
     await new Promise<void>((resolve) => (this.#server ? this.#server.close(() => resolve()) : resolve()));
   }
 
+  #stallOf(request: { method: string; path: string }): number | undefined {
+    for (const stall of this.stalls) {
+      const ms = stall(request);
+      if (ms !== undefined) return ms;
+    }
+    return undefined;
+  }
+
   async #handle(req: Http2ServerRequest, res: Http2ServerResponse): Promise<void> {
     const startedAt = performance.now();
     this.#inFlight += 1;
@@ -398,6 +419,11 @@ export class FakeKubeApi {
       }
     });
     if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+    const stallMs = this.#stallOf(seen);
+    if (stallMs !== undefined) {
+      await new Promise((resolve) => setTimeout(resolve, stallMs));
+      if (seen.endedAt !== 0) return; // the client gave up (its timeout), nothing left to answer
+    }
     if (!authorized) return send(401, status(401, 'Unauthorized', 'Unauthorized'));
     for (const fault of this.faults) {
       const forced = fault({ method: seen.method, path: seen.path });
