@@ -8,7 +8,7 @@
  * | revision applied last (bake window) | `OBJECT#…` | `APPLIED` | 7 days |
  * | breaker flag (open / reset) | `OBJECT#…` | `BREAKER` | none |
  * | incident | `OBJECT#…` | `INCIDENT#<incidentId>` | 90 days |
- * | object lease (follow-ups) | `OBJECT#…` | `LEASE` | the lease's end |
+ * | object lease (one message per object at a time) | `OBJECT#…` | `LEASE` | the lease's end |
  * | revert ledger | `LEDGER#<owner>/<repo>` | `<reverted sha>#<cluster>/<Kind>/<ns>/<name>` | 90 days |
  * | breaker count (one per automatically reverted incident) | `BREAKER#<cluster>` | `REVERT#<object>#<incidentId>` | 2 days |
  * | decision log | `DECISIONS#<object>` | `<ISO time>#<message id>` | 30 days |
@@ -23,6 +23,7 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import {
+  BatchWriteCommand,
   DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
@@ -34,7 +35,14 @@ import {
 import { StateStoreError } from './errors.js';
 import type { AppliedRevision, IncidentRecord, LastKnownGood, LedgerEntry, ObjectRef } from './model.js';
 import { FINAL_STATES, objectKey } from './model.js';
-import type { BeginRevert, DecisionRecord, ObjectState, StateStore, StateSummary } from './state-store.js';
+import type {
+  BeginRevert,
+  DecisionRecord,
+  ObjectState,
+  RecordWrites,
+  StateStore,
+  StateSummary,
+} from './state-store.js';
 
 const DAY = 86_400;
 
@@ -58,6 +66,28 @@ export function stateTableDefinition(tableName: string): CreateTableCommandInput
 export const TTL_ATTRIBUTE = 'expiresAt';
 
 const objectPk = (ref: ObjectRef) => `OBJECT#${objectKey(ref)}`;
+
+/** A lease this close to its end may already be another's: released with a condition instead. */
+const LEASE_MARGIN_MS = 30_000;
+const BATCH_ATTEMPTS = 5;
+
+function incidentItem(incident: IncidentRecord): Record<string, unknown> {
+  return {
+    pk: objectPk(incident.object),
+    sk: `INCIDENT#${incident.id}`,
+    ...incident,
+    expiresAt: epoch(new Date(incident.updatedAt), 90 * DAY),
+  };
+}
+
+function decisionItem(ref: ObjectRef, decision: DecisionRecord): Record<string, unknown> {
+  return {
+    pk: `DECISIONS#${objectKey(ref)}`,
+    sk: `${decision.at}#${decision.messageId}`,
+    ...decision,
+    expiresAt: epoch(new Date(decision.at), 30 * DAY),
+  };
+}
 const ledgerKey = (entry: Pick<LedgerEntry, 'repository' | 'sha' | 'object'>) => ({
   pk: `LEDGER#${entry.repository}`,
   sk: `${entry.sha}#${objectKey(entry.object)}`,
@@ -260,15 +290,7 @@ export class DynamoDbStateStore implements StateStore {
   }
 
   async putIncident(incident: IncidentRecord): Promise<void> {
-    await this.#put(
-      {
-        pk: objectPk(incident.object),
-        sk: `INCIDENT#${incident.id}`,
-        ...incident,
-        expiresAt: epoch(new Date(incident.updatedAt), 90 * DAY),
-      },
-      'incident write',
-    );
+    await this.#put(incidentItem(incident), 'incident write');
   }
 
   async putKnownGood(ref: ObjectRef, good: LastKnownGood): Promise<void> {
@@ -309,14 +331,34 @@ export class DynamoDbStateStore implements StateStore {
   }
 
   async recordDecision(ref: ObjectRef, decision: DecisionRecord): Promise<void> {
-    await this.#put(
-      {
-        pk: `DECISIONS#${objectKey(ref)}`,
-        sk: `${decision.at}#${decision.messageId}`,
-        ...decision,
-        expiresAt: epoch(new Date(decision.at), 30 * DAY),
-      },
-      'decision log write',
+    await this.#put(decisionItem(ref, decision), 'decision log write');
+  }
+
+  async record(ref: ObjectRef, { incident, decision, lease }: RecordWrites, now: Date): Promise<void> {
+    const requests: Array<Record<string, unknown>> = [];
+    if (incident) requests.push({ PutRequest: { Item: incidentItem(incident) } });
+    if (decision) requests.push({ PutRequest: { Item: decisionItem(ref, decision) } });
+    // Unconditional, so only while the lease surely is still ours: nobody takes an unexpired lease.
+    const ours = lease !== undefined && lease.until.getTime() - now.getTime() > LEASE_MARGIN_MS;
+    if (ours) requests.push({ DeleteRequest: { Key: { pk: objectPk(ref), sk: 'LEASE' } } });
+    if (requests.length > 0) await this.#batchWrite(requests);
+    if (lease && !ours) await this.releaseLease(ref, lease.owner);
+  }
+
+  /** BatchWriteItem, sending again what DynamoDB left unprocessed (throttling) with a short backoff. */
+  async #batchWrite(requests: Array<Record<string, unknown>>): Promise<void> {
+    let pending = requests;
+    for (let attempt = 0; attempt < BATCH_ATTEMPTS; attempt += 1) {
+      const answer = await this.#send('record', () =>
+        this.#doc.send(new BatchWriteCommand({ RequestItems: { [this.#table]: pending } })),
+      );
+      const left = answer.UnprocessedItems?.[this.#table] ?? [];
+      if (left.length === 0) return;
+      pending = left as Array<Record<string, unknown>>;
+      await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+    }
+    throw new StateStoreError(
+      `state table ${this.#table}: ${pending.length} write(s) still unprocessed after ${BATCH_ATTEMPTS} attempts (throttled)`,
     );
   }
 

@@ -1,8 +1,11 @@
 /**
- * The incident pipeline: resolve the object → load context → guards → validate → decide (pure) →
- * act (ledger pending → revert or pull request → ledger done → count → reconcile → reapply pull
- * request) → alert → record. It returns an {@link IncidentOutcome} for every expected case; logging
- * and metrics are the caller's (see `observe.ts`), and all I/O goes through the injected gateways.
+ * The incident pipeline: resolve the object → take its lease → load context → guards → validate →
+ * decide (pure) → act (ledger pending → revert or pull request → ledger done and count → reconcile)
+ * → alert → record → reapply pull request → record. It returns an {@link IncidentOutcome} for every
+ * expected case; logging and metrics are the caller's (see `observe.ts`), and all I/O goes through
+ * the injected gateways. The object's lease makes one message per object run at a time, whatever
+ * its queue; the reapply pull request comes after the alert, which links its branch, so people hear
+ * of the revert without waiting for it.
  *
  * Every step can be repeated after a crash: the incident id is derived from the failing revision,
  * the ledger is written `pending` before the push (a conditional write) and completed after, and a
@@ -13,7 +16,7 @@
 import type { Alert, AlertState } from '../alerts/index.js';
 import type { ValidationReport } from '../cluster/index.js';
 import { followUpMessage, type IncidentInput } from '../incidents/index.js';
-import { type RevertResult, shortSha } from '../revert/index.js';
+import { REAPPLY_BRANCH_PREFIX, type RevertResult, shortSha } from '../revert/index.js';
 import type { AlarmTargets } from './alarm-targets.js';
 import type { AlertPublisher } from './alert-publisher.js';
 import { type AlertContext, buildAlert } from './build-alert.js';
@@ -73,10 +76,10 @@ export const PIPELINE_STEPS = [
   'ledger-done',
   'counted',
   'reconciled',
-  'reapply-opened',
   'alert-published',
-  'incident-recorded',
-  'decision-recorded',
+  'recorded',
+  'reapply-opened',
+  'reapply-recorded',
 ] as const;
 
 /** A step of {@link PIPELINE_STEPS}. */
@@ -284,18 +287,25 @@ export async function processIncident(
     `${objectKey(object)}: ${resolved.trigger}${resolved.revision ? ` at ${resolved.revision}` : ''}`,
   );
 
-  // Follow-ups come from a standard queue, without a message group: they take the object's lease.
-  const leaseOwner = input.source === 'follow-up' ? meta.messageId : undefined;
-  if (leaseOwner) {
-    const until = new Date(now().getTime() + settings.revertLeaseSeconds * 1000);
-    if (!(await deps.state.takeLease(object, leaseOwner, until, now()))) {
-      throw new ObjectBusyError(`${objectKey(object)} is being handled by another worker`);
-    }
+  // One message per object at a time, whatever its source: Flux events (one FIFO group per
+  // object), follow-ups (a standard queue), alarms and Alertmanager (their own groups) all take the
+  // object's lease. The last record of the run ends it; a redelivered message takes it again.
+  const lease = {
+    owner: meta.messageId,
+    until: new Date(now().getTime() + settings.revertLeaseSeconds * 1000),
+  };
+  if (!(await deps.state.takeLease(object, lease.owner, lease.until, now()))) {
+    throw new ObjectBusyError(`${objectKey(object)} is being handled by another worker`);
   }
+  let leaseEnded = false;
   try {
     return await run(resolved);
+  } catch (error) {
+    // A crash leaves the lease to expire (or to this message's redelivery), as a real one would.
+    if (error instanceof InjectedCrash) leaseEnded = true;
+    throw error;
   } finally {
-    if (leaseOwner) await deps.state.releaseLease(object, leaseOwner);
+    if (!leaseEnded) await deps.state.releaseLease(object, lease.owner);
   }
 
   async function run(r: Resolved): Promise<IncidentOutcome> {
@@ -498,6 +508,10 @@ export async function processIncident(
     let revertResult: RevertResult | undefined;
     let secondsToAction: number | undefined;
     let failure: unknown;
+    /** Set by a pushed revert: the reapply pull request to open once the alert is out. */
+    let reapply: (() => Promise<void>) | undefined;
+    /** Shown in the alert while the reapply pull request is being opened: its branch, compared. */
+    let reapplyPending: IncidentAction | undefined;
     const touched = new Set<string>();
     const stamp = at.toISOString();
     const newIncident = (): IncidentRecord => ({
@@ -599,7 +613,7 @@ export async function processIncident(
         severity,
         trigger: r.alertTrigger,
         decision,
-        actions,
+        actions: reapplyPending ? [...actions, reapplyPending] : actions,
         at,
         ...(report ? { report } : {}),
         ...(gitFacts ? { git: gitFacts } : {}),
@@ -621,27 +635,47 @@ export async function processIncident(
       }
     }
 
-    // 7. Record.
-    if (incident && touched.has('incident')) {
-      incident.actions = actions;
-      incident.updatedAt = stamp;
-      if (report) incident.validation = report.reason;
-      await deps.state.putIncident(incident);
-      await checkpoint('incident-recorded');
+    // 7. Record: the incident, the decision and (unless a reapply pull request follows) the end of
+    // the lease, in one write.
+    const recordedIncident = incident && touched.has('incident') ? incident : undefined;
+    if (recordedIncident) {
+      recordedIncident.actions = actions;
+      recordedIncident.updatedAt = stamp;
+      if (report) recordedIncident.validation = report.reason;
     }
-    await deps.state.recordDecision(object, {
-      at: stamp,
-      messageId: meta.messageId,
-      source: input.source,
-      trigger: r.trigger,
-      action: decision.action,
-      reason: decision.reason,
-      detail: decision.detail,
-      ...(revision ? { revision } : {}),
-      ...(incident ? { incidentId: incident.id } : {}),
-      ...(facts.verdict ? { verdict: facts.verdict.verdict } : {}),
-    });
-    await checkpoint('decision-recorded');
+    await deps.state.record(
+      object,
+      {
+        ...(recordedIncident ? { incident: recordedIncident } : {}),
+        decision: {
+          at: stamp,
+          messageId: meta.messageId,
+          source: input.source,
+          trigger: r.trigger,
+          action: decision.action,
+          reason: decision.reason,
+          detail: decision.detail,
+          ...(revision ? { revision } : {}),
+          ...(incident ? { incidentId: incident.id } : {}),
+          ...(facts.verdict ? { verdict: facts.verdict.verdict } : {}),
+        },
+        ...(reapply ? {} : { lease }),
+      },
+      now(),
+    );
+    leaseEnded = reapply === undefined;
+    await checkpoint('recorded');
+
+    // 8. The reapply pull request, after the alert (which linked its branch), then its link recorded.
+    if (reapply && incident) {
+      await reapply();
+      await checkpoint('reapply-opened');
+      incident.actions = actions;
+      incident.updatedAt = now().toISOString();
+      await deps.state.record(object, { incident, lease }, now());
+      leaseEnded = true;
+      await checkpoint('reapply-recorded');
+    }
 
     return outcome(kind, failure ? 'action-failed' : decision.reason, {
       object,
@@ -793,10 +827,15 @@ export async function processIncident(
               ? { url: result.commitUrl }
               : {}),
         };
-        await deps.state.completeRevert(done);
+        // The ledger's completion and the breaker's count are independent items: written together.
+        await Promise.all([
+          deps.state.completeRevert(done),
+          done.status === 'pushed' ? deps.state.recordRevert(object, now(), id) : undefined,
+        ]);
         await checkpoint('ledger-done');
+        if (done.status === 'pushed') await checkpoint('counted');
       }
-      if (done.status === 'pushed') {
+      if (begun.kind === 'done' && done.status === 'pushed') {
         // Idempotent per incident: a retry after a crash anywhere counts the revert exactly once.
         await deps.state.recordRevert(object, now(), id);
         await checkpoint('counted');
@@ -878,25 +917,32 @@ export async function processIncident(
       }
       await checkpoint('reconciled');
       if (settings.reapplyPullRequest && commit && !actions.some((a) => a.kind === 'reapply-pull-request')) {
-        try {
-          const pr = await gitGateway.openReapplyPullRequest({
-            branch: where.source.branch,
-            ...(result ? { revert: result } : {}),
-            revertCommit: commit,
-            failing: sha,
-            incident: incidentContext,
-          });
-          if (pr)
-            actions.push({
-              kind: 'reapply-pull-request',
-              label: `Reapply pull request #${pr.number}`,
-              url: pr.url,
+        const branch = `${REAPPLY_BRANCH_PREFIX}${shortSha(sha)}`;
+        reapplyPending = {
+          kind: 'reapply-pull-request',
+          label: `Reapply pull request (draft, being opened from ${branch})`,
+          url: `${gitGateway.webUrl}/compare/${where.source.branch}...${branch}`,
+        };
+        reapply = async () => {
+          try {
+            const pr = await gitGateway.openReapplyPullRequest({
+              branch: where.source.branch,
+              ...(result ? { revert: result } : {}),
+              revertCommit: commit,
+              failing: sha,
+              incident: incidentContext,
             });
-          note('reapply', pr ? pr.url : 'nothing to reapply');
-        } catch (error) {
-          note('reapply', `the reapply pull request could not be opened: ${(error as Error).message}`);
-        }
-        await checkpoint('reapply-opened');
+            if (pr)
+              actions.push({
+                kind: 'reapply-pull-request',
+                label: `Reapply pull request #${pr.number}`,
+                url: pr.url,
+              });
+            note('reapply', pr ? pr.url : 'nothing to reapply');
+          } catch (error) {
+            note('reapply', `the reapply pull request could not be opened: ${(error as Error).message}`);
+          }
+        };
       }
       return {
         ...(result ? { revert: result } : {}),

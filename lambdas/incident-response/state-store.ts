@@ -29,6 +29,14 @@ export interface DecisionRecord {
   verdict?: string;
 }
 
+/** The writes that end one message's handling, sent as one request ({@link StateStore.record}). */
+export interface RecordWrites {
+  incident?: IncidentRecord;
+  decision?: DecisionRecord;
+  /** Ends the object's lease that `owner` took until `until`. */
+  lease?: { owner: string; until: Date };
+}
+
 /** The answer of {@link StateStore.beginRevert}. */
 export type BeginRevert =
   /** The ledger now holds `pending` for this revert: go ahead (a retry also lands here once the lease expired). */
@@ -67,7 +75,15 @@ export interface StateStore {
   openBreaker(ref: ObjectRef, reason: string, at: Date): Promise<void>;
   resetBreaker(ref: ObjectRef, at: Date): Promise<void>;
   recordDecision(ref: ObjectRef, decision: DecisionRecord): Promise<void>;
-  /** Takes the object's lease (follow-ups, which have no message group); `false` when another holds it. */
+  /**
+   * Writes an incident, a decision and the end of the lease together: one request, no conditions
+   * (none of them guards an action), so a message's bookkeeping costs one round-trip.
+   */
+  record(ref: ObjectRef, writes: RecordWrites, now: Date): Promise<void>;
+  /**
+   * Takes the object's lease, so one message per object is handled at a time whatever its source;
+   * `false` when another holds it. The same owner (a redelivered message) takes it again.
+   */
   takeLease(ref: ObjectRef, owner: string, until: Date, now: Date): Promise<boolean>;
   releaseLease(ref: ObjectRef, owner: string): Promise<void>;
   summary(limit?: number): Promise<StateSummary>;

@@ -114,4 +114,54 @@ describe('DynamoDbStateStore against dynalite (real conditional writes)', () => 
     await s.releaseLease(ref, 'b');
     expect(await s.takeLease(ref, 'a', at(4), at(2))).toBe(true);
   });
+
+  it('records an incident and a decision and ends the lease in one request', async () => {
+    // Prepare
+    const s = await store();
+    await s.takeLease(ref, 'm-1', at(5), T);
+    const before = db.operations.length;
+    const incident = {
+      id: 'inc-1',
+      object: ref,
+      state: 'reverted',
+      trigger: { source: 'flux', reason: 'HealthCheckFailed', at: T.toISOString() },
+      revision: 'main@sha1:abc',
+      actions: [],
+      threadId: 'inc-1',
+      openedAt: T.toISOString(),
+      updatedAt: T.toISOString(),
+      failedAt: T.toISOString(),
+    } satisfies IncidentRecord;
+    const decision = {
+      at: T.toISOString(),
+      messageId: 'm-1',
+      source: 'flux',
+      trigger: 'rollout-failed',
+      action: 'revert',
+      reason: 'confirmed-failure',
+      detail: 'crash loop',
+    } as const;
+
+    // Act
+    await s.record(ref, { incident, decision, lease: { owner: 'm-1', until: at(5) } }, T);
+
+    // Assess
+    expect(db.operations.slice(before)).toEqual(['BatchWriteItem']);
+    expect((await s.loadObject(ref)).incidents.map((i) => i.state)).toEqual(['reverted']);
+    expect((await s.summary()).recentDecisions.map((d) => d.reason)).toEqual(['confirmed-failure']);
+    expect(await s.takeLease(ref, 'm-2', at(5), at(1))).toBe(true);
+  });
+
+  it('ends a lease close to its end only when it is still its own, never another owner’s', async () => {
+    // Prepare: m-1's lease ran out while it worked, and m-2 took the object
+    const s = await store();
+    await s.takeLease(ref, 'm-1', at(5), T);
+    await s.takeLease(ref, 'm-2', at(11), at(6));
+
+    // Act: m-1 records its outcome late
+    await s.record(ref, { lease: { owner: 'm-1', until: at(5) } }, at(6));
+
+    // Assess: m-2 still holds the object
+    expect(await s.takeLease(ref, 'm-3', at(12), at(7))).toBe(false);
+  });
 });

@@ -9,7 +9,7 @@ afterEach(async () => {
 });
 
 describe('a failed rollout, end to end (fake Kubernetes API, fake GitHub over git, dynalite, captured SNS)', () => {
-  it('confirms it, pushes exactly one scoped revert, asks Flux to reconcile, opens the reapply pull request and alerts once; the same message again does nothing more', async () => {
+  it('confirms it, pushes exactly one scoped revert, asks Flux to reconcile, alerts once, then opens the reapply pull request; the same message again does nothing more', async () => {
     // Prepare
     w = await world();
     const [good, failing] = w.shas as [string, string];
@@ -19,6 +19,15 @@ describe('a failed rollout, end to end (fake Kubernetes API, fake GitHub over gi
       severity: 'error',
       revision: `main@sha1:${failing}`,
     });
+
+    const alerts = w.deps.alerts;
+    const publish = alerts.publish.bind(alerts);
+    const github = w.github;
+    let pullsWhenAlerted = -1;
+    alerts.publish = async (alert) => {
+      pullsWhenAlerted = github.pulls.length;
+      return publish(alert);
+    };
 
     // Act
     const outcome = await w.run(message, 'm-1');
@@ -64,6 +73,15 @@ describe('a failed rollout, end to end (fake Kubernetes API, fake GitHub over gi
     );
     expect(alert?.actions.map((a) => a.kind)).toEqual(['revert-commit', 'reconcile', 'reapply-pull-request']);
     expect(alert?.actions[0]?.url).toContain(revert);
+    // The alert went out before the reapply pull request, linking its branch; the incident keeps the pull request.
+    const branch = `fluxguard/reapply-${failing.slice(0, 7)}`;
+    expect(pullsWhenAlerted).toBe(0);
+    expect(alert?.actions[2]?.url).toMatch(new RegExp(`/acme/gitops/compare/main\\.\\.\\.${branch}$`));
+    const apps = { cluster: 'prod', kind: 'Kustomization', namespace: 'flux-system', name: 'apps' } as const;
+    const [incident] = (await w.store.loadObject(apps)).incidents;
+    expect(incident?.actions.find((a) => a.kind === 'reapply-pull-request')?.url).toMatch(
+      new RegExp(`/acme/gitops/pull/${w.github.pulls[0]?.number}$`),
+    );
 
     // Act: the same message again (a redelivery, or the same event from another queue)
     const again = await w.run(message, 'm-1');
