@@ -5,54 +5,14 @@
  * (alerted, or in the dead-letter queue).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { IncidentOutcome } from '../../lambdas/incident-response/index.js';
 import { type World, world } from '../lambdas/incident-response/support/world.js';
+import { deliver, failedRollout, REF_UPDATE, requestsTo, reverts } from './resilience-support.js';
 
 let w: World | undefined;
 afterEach(async () => {
   await w?.close();
   w = undefined;
 });
-
-interface Delivery {
-  outcomes: IncidentOutcome[];
-  deadLettered: boolean;
-}
-
-/** Delivers one message like the FIFO queue: a throw or a failed outcome is received again, three times at most. */
-async function deliver(x: World, failing: string, messageId = 'm-1'): Promise<Delivery> {
-  const message = x.flux({
-    reason: 'HealthCheckFailed',
-    severity: 'error',
-    revision: `main@sha1:${failing}`,
-  });
-  const outcomes: IncidentOutcome[] = [];
-  for (let receive = 1; receive <= 3; receive += 1) {
-    try {
-      const outcome = await x.run(message, messageId);
-      outcomes.push(outcome);
-      if (outcome.kind !== 'failed') return { outcomes, deadLettered: false };
-    } catch {
-      // thrown: redelivered after the visibility timeout
-    }
-    x.clock.now = new Date(x.clock.now.getTime() + (x.settings.revertLeaseSeconds + 60) * 1000);
-  }
-  return { outcomes, deadLettered: true };
-}
-
-/** How many requests GitHub received for `method` and a path matching `path`. */
-function requestsTo(x: World, method: string, path: RegExp): number {
-  return x.github.requests.filter((r) => r.method === method && path.test(r.path)).length;
-}
-
-async function reverts(x: World, failing: string): Promise<number> {
-  return (await x.commitsAfter(failing)).filter((line) =>
-    / Revert /.test(` ${line.split(' ').slice(1).join(' ')}`),
-  ).length;
-}
-
-/** The branch update, as Octokit sends it (the ref's slash percent-encoded). */
-const REF_UPDATE = /\/git\/refs\/heads(\/|%2F)main$/;
 
 /** A fault, and whether the run met it (the faulted request was made again after the fault). */
 const REVERTING: Array<[string, (x: World) => void, (x: World) => boolean]> = [
@@ -102,7 +62,7 @@ describe('faults in the stand-ins during a revert', () => {
     inject(w);
 
     // Act
-    const delivery = await deliver(w, failing);
+    const delivery = await deliver(w, failedRollout(w, failing));
 
     // Assert
     expect(met(w)).toBe(true);
@@ -127,7 +87,7 @@ describe('faults in the stand-ins during a revert', () => {
     };
 
     // Act
-    const delivery = await deliver(w, failing);
+    const delivery = await deliver(w, failedRollout(w, failing));
 
     // Assert
     expect(raced).toBe(true);
@@ -144,7 +104,11 @@ describe('faults in the stand-ins during a revert', () => {
     w.deploy({ state: 'crashloop', attempted: failing });
 
     // Act
-    const results = await Promise.allSettled([deliver(w, failing, 'm-1'), deliver(w, failing, 'm-2')]);
+    const message = failedRollout(w, failing);
+    const results = await Promise.allSettled([
+      deliver(w, message, { messageId: 'm-1' }),
+      deliver(w, message, { messageId: 'm-2' }),
+    ]);
 
     // Assert
     expect(results.every((r) => r.status === 'fulfilled')).toBe(true);
@@ -166,7 +130,7 @@ describe('faults in the stand-ins during a revert', () => {
       );
 
       // Act
-      const delivery = await deliver(w, failing);
+      const delivery = await deliver(w, failedRollout(w, failing));
 
       // Assert
       expect(await reverts(w, failing)).toBe(0);
