@@ -60,12 +60,14 @@ export interface ClusterGateway {
   imageUpdateAutomations(namespace: string): Promise<ImageAutomationRef[]>;
 }
 
-/** An ImageUpdateAutomation and the author of the commits it pushes. */
+/** An ImageUpdateAutomation, the author of the commits it pushes, and the GitRepository it writes to. */
 export interface ImageAutomationRef {
   namespace: string;
   name: string;
   authorName?: string;
   authorEmail?: string;
+  /** `spec.sourceRef`: the GitRepository it pushes to (its namespace is the automation's unless said). */
+  source?: { namespace: string; name: string };
 }
 
 /** The labels kustomize-controller puts on what a Kustomization applied. */
@@ -187,8 +189,11 @@ export class KubeClusterGateway implements ClusterGateway {
       const ref: ImageAutomationRef = { namespace, name: str(obj(item.metadata).name) ?? '' };
       const name = str(author.name);
       const email = str(author.email);
+      const sourceRef = obj(obj(item.spec).sourceRef);
+      const sourceName = str(sourceRef.name);
       if (name) ref.authorName = name;
       if (email) ref.authorEmail = email;
+      if (sourceName) ref.source = { namespace: str(sourceRef.namespace) ?? namespace, name: sourceName };
       return ref;
     });
   }

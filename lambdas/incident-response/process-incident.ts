@@ -705,7 +705,8 @@ export async function processIncident(
 
     /**
      * Whether the failing commit came from image automation (its author is an
-     * ImageUpdateAutomation's commit author), and what it updated. Any doubt: not automation.
+     * ImageUpdateAutomation's commit author, or it changed lines that carry `$imagepolicy` markers
+     * in a repository an automation writes to), and what it updated. Any doubt: not automation.
      */
     async function imageAutomation(
       gitGateway: GitGateway,
@@ -714,15 +715,25 @@ export async function processIncident(
       sha: string,
     ): Promise<{ automation: ImageAutomationRef; updates: ImageUpdateFacts[] } | undefined> {
       const author = facts2.commits.at(-1)?.author;
-      if (!author) return undefined;
       try {
         const automations = await deps.cluster.imageUpdateAutomations(where.source.namespace);
-        const automation = automations.find((a) => a.authorName === author);
+        const byAuthor = author ? automations.find((a) => a.authorName === author) : undefined;
+        const forSource = automations.filter(
+          (a) =>
+            (a.source?.name ?? where.source.name) === where.source.name &&
+            (a.source?.namespace ?? where.source.namespace) === where.source.namespace,
+        );
+        const automation = byAuthor ?? forSource[0];
         if (!automation) return undefined;
         const updates = await gitGateway.imageUpdates({ good: facts2.good, failing: sha });
+        // Not the automation's author: a changed `$imagepolicy` line is still an image update, and the
+        // automation would push the newest tag again at its next pass unless the policy excludes it.
+        if (!byAuthor && updates.length === 0) return undefined;
         note(
           'image-automation',
-          `${shortSha(sha)} was pushed by ImageUpdateAutomation ${automation.namespace}/${automation.name}: ${updates.map((u) => `${u.policy.name} ${u.tag}${u.policyFile ? ` (${u.policyFile})` : ' (policy file not found)'}`).join(', ') || 'no marker changed'}`,
+          byAuthor
+            ? `${shortSha(sha)} was pushed by ImageUpdateAutomation ${automation.namespace}/${automation.name}: ${updates.map((u) => `${u.policy.name} ${u.tag}${u.policyFile ? ` (${u.policyFile})` : ' (policy file not found)'}`).join(', ') || 'no marker changed'}`
+            : `${shortSha(sha)} changed $imagepolicy lines that ImageUpdateAutomation ${automation.namespace}/${automation.name} manages: ${updates.map((u) => `${u.policy.name} ${u.tag}${u.policyFile ? ` (${u.policyFile})` : ' (policy file not found)'}`).join(', ')}`,
         );
         return { automation, updates };
       } catch (error) {

@@ -23,17 +23,20 @@ ${policy}
 `;
 const SEMVER = '    semver:\n      range: ">=1.4.0 <2.0.0" # stable';
 
-/** Commits on main as the image automation's author (git fast-import, as GitRepo.commit does for "Dev"). */
-async function commitAsAutomation(
+const AUTOMATION = 'fluxcdbot <fluxcdbot@users.noreply.github.com>';
+
+/** Commits on main as `author`, by default the image automation's (git fast-import, as GitRepo.commit does for "Dev"). */
+async function commitAs(
   repo: GitRepo,
   message: string,
   files: Record<string, string>,
+  author = AUTOMATION,
 ): Promise<string> {
   const parent = await repo.revParse('refs/heads/main^0');
   const chunks: string[] = [
     'commit refs/heads/main\nmark :1\n',
-    'author fluxcdbot <fluxcdbot@users.noreply.github.com> 1760009999 +0000\n',
-    'committer fluxcdbot <fluxcdbot@users.noreply.github.com> 1760009999 +0000\n',
+    `author ${author} 1760009999 +0000\n`,
+    `committer ${author} 1760009999 +0000\n`,
     `data ${Buffer.byteLength(message)}\n${message}\n`,
     `from ${parent}\n`,
   ];
@@ -78,15 +81,29 @@ function nextAutomationPass(range: string, tags: readonly string[]): string | un
   return tags.filter(admits).sort(compare).at(-1);
 }
 
-async function imageAutomationWorld(policy: string): Promise<{ v: World; failing: string }> {
+async function imageAutomationWorld(
+  policy: string,
+  author = AUTOMATION,
+): Promise<{ v: World; failing: string }> {
   const v = await world([{ message: 'Add the image policy', files: { [POLICY_PATH]: policyFile(policy) } }], {
     reapplyPullRequest: false,
   });
-  const failing = await commitAsAutomation(v.repo, 'chore(images): update web image\n\n- 1.4.2 -> 1.4.3\n', {
-    [`${APP_PATH}/web.yaml`]: 'image: ghcr.io/acme/shop-web:1.4.3 # {"$imagepolicy": "flux-system:web"}\n',
-  });
+  const failing = await commitAs(
+    v.repo,
+    'chore(images): update web image\n\n- 1.4.2 -> 1.4.3\n',
+    {
+      [`${APP_PATH}/web.yaml`]: 'image: ghcr.io/acme/shop-web:1.4.3 # {"$imagepolicy": "flux-system:web"}\n',
+    },
+    author,
+  );
   v.deploy({ state: 'imagepull', attempted: failing });
-  v.kube.put({
+  v.kube.put(automationObject());
+  return { v, failing };
+}
+
+/** The ImageUpdateAutomation `flux-system/web`, pushing as fluxcdbot to GitRepository flux-system. */
+function automationObject() {
+  return {
     apiVersion: 'image.toolkit.fluxcd.io/v1beta2',
     kind: 'ImageUpdateAutomation',
     metadata: { name: 'web', namespace: 'flux-system' },
@@ -96,8 +113,7 @@ async function imageAutomationWorld(policy: string): Promise<{ v: World; failing
       git: { commit: { author: { name: 'fluxcdbot', email: 'fluxcdbot@users.noreply.github.com' } } },
       update: { strategy: 'Setters', path: './gitops/apps' },
     },
-  });
-  return { v, failing };
+  };
 }
 
 describe('a failed rollout pushed by image automation', () => {
@@ -126,6 +142,54 @@ describe('a failed rollout pushed by image automation', () => {
     expect(nextAutomationPass('>=1.4.0 <2.0.0', ['1.4.2', '1.4.3'])).toBe('1.4.3');
     expect(v.alerts()[0]?.actions.map((a) => a.kind)).toContain('image-policy-exclusion');
     expect(v.patches.filter((p) => p.includes('suspend'))).toEqual([]);
+  });
+
+  it('treats a person’s change of a `$imagepolicy` line like the automation’s: the bad version is excluded in the same revert', async () => {
+    // Prepare: someone bumped the marked tag by hand; the automation would push it again at its next pass
+    const { v, failing } = await imageAutomationWorld(SEMVER, 'Dev <dev@example.com>');
+    w = v;
+
+    // Act
+    const outcome = await v.run(
+      v.flux({ reason: 'HealthCheckFailed', severity: 'error', revision: `main@sha1:${failing}` }),
+    );
+
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'acted', revert: { outcome: 'reverted' } });
+    const revert = ((await v.commitsAfter(failing))[0] as string).split(' ')[0] as string;
+    const policy = (await v.repo.show(revert, POLICY_PATH)).toString('utf8');
+    expect(policy).toContain('!=1.4.3');
+    expect(outcome.steps.find((s) => s.step === 'image-automation')?.detail).toContain('$imagepolicy lines');
+  });
+
+  it('leaves the ImagePolicy alone when a person’s commit changes no `$imagepolicy` line', async () => {
+    // Prepare
+    const v = await world(
+      [{ message: 'Add the image policy', files: { [POLICY_PATH]: policyFile(SEMVER) } }],
+      {
+        reapplyPullRequest: false,
+      },
+    );
+    w = v;
+    const failing = await commitAs(
+      v.repo,
+      'Raise the memory limit',
+      { [`${APP_PATH}/web.yaml`]: 'image: ghcr.io/acme/shop-web:1.4.2\nmemory: 64Mi\n' },
+      'Dev <dev@example.com>',
+    );
+    v.deploy({ state: 'crashloop', attempted: failing });
+    v.kube.put(automationObject());
+
+    // Act
+    const outcome = await v.run(
+      v.flux({ reason: 'HealthCheckFailed', severity: 'error', revision: `main@sha1:${failing}` }),
+    );
+
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'acted', revert: { outcome: 'reverted' } });
+    const revert = ((await v.commitsAfter(failing))[0] as string).split(' ')[0] as string;
+    expect(await v.repo.diffNames(failing, revert)).toEqual([`${APP_PATH}/web.yaml`]);
+    expect(outcome.steps.some((s) => s.step === 'image-automation')).toBe(false);
   });
 
   it('suspends the ImageUpdateAutomation and says so when the policy is not semver', async () => {
