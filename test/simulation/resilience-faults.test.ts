@@ -138,4 +138,55 @@ describe('faults in the stand-ins during a revert', () => {
       expect(w.alerts().map((a) => a.state)).toEqual(['inconclusive']);
     },
   );
+
+  it.each([
+    ['500', 500],
+    ['403', 403],
+  ])(
+    'the Kubernetes API answers %s on the Flux object itself: inconclusive, alerted, nothing reverted',
+    async (_name, status) => {
+      // Prepare
+      w = await world();
+      const [, failing] = w.shas as [string, string];
+      w.deploy({ state: 'crashloop', attempted: failing });
+      w.kube.faults.push(({ method, path }) =>
+        method === 'GET' && /\/kustomizations\/apps$/.test(path) ? { status } : undefined,
+      );
+
+      // Act
+      const delivery = await deliver(w, failedRollout(w, failing));
+
+      // Assert
+      expect(delivery.outcomes.at(-1)?.code).toBe('live-object-unknown');
+      expect(await reverts(w, failing)).toBe(0);
+      expect(delivery.deadLettered).toBe(false);
+      expect(w.alerts().map((a) => a.state)).toEqual(['inconclusive']);
+    },
+  );
+
+  it.each([
+    ['500', 500],
+    ['403 (the reconcile verb missing from the RBAC)', 403],
+  ])(
+    'the Kubernetes API answers %s on the reconcile patch: the revert stands, once, and the alert names no reconcile',
+    async (_name, status) => {
+      // Prepare
+      w = await world();
+      const [, failing] = w.shas as [string, string];
+      w.deploy({ state: 'crashloop', attempted: failing });
+      w.kube.faults.push(({ method }) => (method === 'PATCH' ? { status } : undefined));
+
+      // Act
+      const delivery = await deliver(w, failedRollout(w, failing));
+
+      // Assert
+      expect(w.kube.requests.some((r) => r.method === 'PATCH')).toBe(true);
+      expect(w.patches).toEqual([]);
+      expect(await reverts(w, failing)).toBe(1);
+      expect(delivery.outcomes.map((o) => o.kind)).toEqual(['acted']);
+      const alerts = w.alerts();
+      expect(alerts.map((a) => a.state)).toEqual(['reverted']);
+      expect(alerts[0]?.actions.some((a) => a.kind === 'reconcile')).toBe(false);
+    },
+  );
 });
