@@ -778,11 +778,11 @@ export async function processIncident(
         note('act', `dry run: ${planned.reason}`);
         return { revert: planned, alertState: 'reverting', severity: 'critical', kind: 'acted' };
       }
-      const begun = await deps.state.beginRevert(
-        entry,
-        new Date(now().getTime() + settings.revertLeaseSeconds * 1000),
-        now(),
-      );
+      // Whether image automation made the commit is read while the ledger is written (reads only).
+      const [begun, detected] = await Promise.all([
+        deps.state.beginRevert(entry, new Date(now().getTime() + settings.revertLeaseSeconds * 1000), now()),
+        imageAutomation(gitGateway, where, facts2, sha),
+      ]);
       if (begun.kind === 'busy') {
         throw new ObjectBusyError(
           `the revert of ${shortSha(sha)} in ${entry.repository} is being pushed by another worker`,
@@ -799,7 +799,7 @@ export async function processIncident(
         );
       } else {
         await checkpoint('ledger-pending');
-        automation = await imageAutomation(gitGateway, where, facts2, sha);
+        automation = detected;
         const edits = (automation?.updates ?? []).flatMap((u) =>
           u.policyFile
             ? [
