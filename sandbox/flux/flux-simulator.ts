@@ -2,7 +2,9 @@
  * A small Flux for the simulation: source-controller (follows a branch of the GitHub stand-in's
  * repository), kustomize-controller (builds a Kustomization's path at the new revision, applies it
  * into the {@link FakeKubeApi}, health-checks what it applied and writes the status fields Flux
- * writes) and notification-controller (posts each event, signed, to the webhook). It reconciles
+ * writes), helm-controller ({@link HelmController}: installs, upgrades and remediates the
+ * HelmReleases a Kustomization applies) and notification-controller (posts each event, signed, to
+ * the webhook). It reconciles
  * on its intervals, when the branch moves, and when `reconcile.fluxcd.io/requestedAt` is set
  * through the API, as `flux reconcile` or the guard does; with `CancelHealthCheckOnNewRevision`
  * (the platform turns it on) a new revision cancels a running health check.
@@ -13,6 +15,7 @@ import { createHash } from 'node:crypto';
 import type { GitRepo } from '../github/git-repo.js';
 import type { FakeKubeApi, KubeObject, WriteEvent } from '../kube-api/fake-kube-api.js';
 import { fluxDuration, parseGoDuration, type StoryClock } from './clock.js';
+import { HelmController, type HelmEvent } from './helm-controller.js';
 import { buildKustomization, objectId } from './manifests.js';
 import { type Delivery, type FluxEventBody, ProviderNotifier } from './notifier.js';
 import { type ImageBehaviour, type RolloutTimings, Workloads } from './workloads.js';
@@ -22,6 +25,7 @@ export const REQUESTED_AT = 'reconcile.fluxcd.io/requestedAt';
 
 const KS = { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization' } as const;
 const GIT = { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository' } as const;
+const HR = { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease' } as const;
 /** Health checks poll this often (kustomize-controller's fixed 5 s). */
 const POLL_MS = 5_000;
 const CREATED = '2026-05-04T12:00:00Z';
@@ -35,7 +39,8 @@ export type SimulatorEvent =
   | { type: 'health-check-failed'; kustomization: string; revision: string; afterMs: number; message: string }
   | { type: 'health-check-canceled'; kustomization: string; revision: string }
   | { type: 'build-failed'; kustomization: string; revision: string; message: string }
-  | { type: 'event-posted'; delivery: Delivery };
+  | { type: 'event-posted'; delivery: Delivery }
+  | HelmEvent;
 
 /** A Kustomization the simulator reconciles (its manifest, e.g. from `gitops/clusters/<env>/apps.yaml`). */
 export interface SimulatedKustomization {
@@ -127,6 +132,8 @@ interface KustomizationRun {
  */
 export class FluxSimulator {
   readonly workloads: Workloads;
+  /** helm-controller: the HelmReleases the Kustomizations applied. */
+  readonly helm: HelmController;
   /** Every event posted, in order. */
   readonly deliveries: Delivery[] = [];
   readonly #options: FluxSimulatorOptions;
@@ -142,6 +149,14 @@ export class FluxSimulator {
   constructor(options: FluxSimulatorOptions) {
     this.#options = options;
     this.workloads = new Workloads(options.kube, options.clock, options.images, options.timings);
+    this.helm = new HelmController({
+      kube: options.kube,
+      clock: options.clock,
+      workloads: this.workloads,
+      post: (release, severity, reason, message, metadata) =>
+        this.#postHelm(release, severity, reason, message, metadata),
+      onEvent: (event) => this.#emit(event),
+    });
     this.#notifier = new ProviderNotifier({
       address: options.provider.address,
       token: options.provider.token,
@@ -203,7 +218,7 @@ export class FluxSimulator {
     this.workloads.stop();
     this.#sourceWake();
     for (const run of this.#runs.values()) run.wake();
-    await Promise.all(this.#loops);
+    await Promise.all([...this.#loops, this.helm.stop()]);
   }
 
   #emit(event: SimulatorEvent): void {
@@ -228,6 +243,10 @@ export class FluxSimulator {
       this.#emit({ type: 'reconcile-requested', kind: 'Kustomization', name: object.metadata.name, at });
       this.#markHandled(KS, object, at);
       this.#request(run, `Kustomization/${object.metadata.namespace}/${object.metadata.name}`);
+    } else if (object.kind === 'HelmRelease') {
+      const ns = object.metadata.namespace ?? 'default';
+      this.#emit({ type: 'reconcile-requested', kind: 'HelmRelease', name: object.metadata.name, at });
+      this.helm.request(ns, object.metadata.name, at);
     }
   }
 
@@ -344,12 +363,19 @@ export class FluxSimulator {
       await this.#post(run, 'info', 'Progressing', changeset.join('\n'), revision);
     }
     const deployments = objects.filter((o) => o.kind === 'Deployment');
+    const releases = objects.filter((o) => o.apiVersion === HR.apiVersion && o.kind === HR.kind);
     const timeout = run.spec.timeoutMs;
     for (;;) {
-      const statuses = deployments.map((d) => ({
-        id: objectId(d),
-        status: this.workloads.status(d.metadata.namespace ?? 'default', d.metadata.name),
-      }));
+      const statuses = [
+        ...deployments.map((d) => ({
+          id: objectId(d),
+          status: this.workloads.status(d.metadata.namespace ?? 'default', d.metadata.name),
+        })),
+        ...releases.map((r) => ({
+          id: objectId(r),
+          status: this.helm.status(r.metadata.namespace ?? 'default', r.metadata.name),
+        })),
+      ];
       const elapsed = clock.elapsedMs() - started;
       if (statuses.every((s) => s.status === 'current')) {
         run.failed = false;
@@ -421,6 +447,8 @@ export class FluxSimulator {
       changeset.push(`${id} ${before === undefined ? 'created' : 'configured'}`);
       if (labelled.kind === 'Deployment') {
         this.workloads.apply(labelled, { replicas: this.#replicasFor(labelled, objects) });
+      } else if (labelled.apiVersion === HR.apiVersion && labelled.kind === HR.kind) {
+        this.helm.apply(labelled);
       } else if (STORED.has(`${labelled.apiVersion}/${labelled.kind}`)) {
         kube.put({
           ...labelled,
@@ -491,6 +519,36 @@ export class FluxSimulator {
         }
       }
     }
+  }
+
+  /** An event about a HelmRelease, as helm-controller emits it and notification-controller posts it. */
+  async #postHelm(
+    release: KubeObject,
+    severity: 'info' | 'error',
+    reason: string,
+    message: string,
+    metadata: Record<string, string>,
+  ): Promise<void> {
+    const event: FluxEventBody = {
+      involvedObject: {
+        kind: 'HelmRelease',
+        namespace: release.metadata.namespace ?? 'default',
+        name: release.metadata.name,
+        uid: String(release.metadata.uid ?? uid(`hr/${release.metadata.namespace}/${release.metadata.name}`)),
+        apiVersion: HR.apiVersion,
+        resourceVersion: String(release.metadata.resourceVersion ?? '1'),
+      },
+      severity,
+      timestamp: this.#options.clock.timestamp(),
+      message,
+      reason,
+      metadata: { ...this.#options.eventMetadata, ...metadata },
+      reportingController: 'helm-controller',
+      reportingInstance: 'helm-controller-5f4d6c9b8-q2xkz',
+    };
+    const delivery = await this.#notifier.post(event);
+    this.deliveries.push(delivery);
+    this.#emit({ type: 'event-posted', delivery });
   }
 
   async #post(

@@ -1,8 +1,10 @@
 /**
  * What a Flux Kustomization builds from one revision of the repository: a small kustomize that
  * follows `resources` (files and directories) through `kustomization.yaml` files read straight from
- * git objects, then Flux's post-build variable substitution. The gitops tree uses nothing else;
- * anything else (patches, generators, components) is refused by name rather than half applied.
+ * git objects, applies `patches` given as strategic-merge patch files (`- path: <file>`, the patch
+ * naming its target by apiVersion, kind, name and namespace), then Flux's post-build variable
+ * substitution. The gitops tree uses nothing else; anything else (inline or targeted patches,
+ * generators, components) is refused by name rather than half applied.
  *
  * @module
  */
@@ -14,7 +16,7 @@ import type { KubeObject } from '../kube-api/fake-kube-api.js';
 /** The annotation that turns Flux's post-build substitution off for one object. */
 export const SUBSTITUTE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/substitute';
 
-const SUPPORTED_FIELDS = new Set(['apiVersion', 'kind', 'resources', 'metadata']);
+const SUPPORTED_FIELDS = new Set(['apiVersion', 'kind', 'resources', 'metadata', 'patches']);
 
 /** A path the simulator cannot build, with the reason. */
 export class ManifestError extends Error {
@@ -75,13 +77,14 @@ function readYaml(tree: Snapshot, path: string): unknown[] {
     .filter((value) => value !== null && value !== undefined);
 }
 
-function build(tree: Snapshot, dir: string, seen: Set<string>): KubeObject[] {
+function build(tree: Snapshot, dir: string, seen: Set<string>, read?: Set<string>): KubeObject[] {
   if (seen.has(dir)) throw new ManifestError(`${dir}: kustomization cycle`);
   seen.add(dir);
   const file = posix.join(dir, 'kustomization.yaml');
   if (!tree.files.has(file)) {
     throw new ManifestError(`kustomization path not found: ${dir}/kustomization.yaml`);
   }
+  read?.add(file);
   const [config] = readYaml(tree, file) as Array<Record<string, unknown>>;
   const unsupported = Object.keys(config ?? {}).filter((key) => !SUPPORTED_FIELDS.has(key));
   if (unsupported.length > 0) {
@@ -90,11 +93,59 @@ function build(tree: Snapshot, dir: string, seen: Set<string>): KubeObject[] {
   const objects: KubeObject[] = [];
   for (const entry of (config?.resources as string[] | undefined) ?? []) {
     const path = posix.normalize(posix.join(dir, entry));
-    if (tree.dirs.has(path)) objects.push(...build(tree, path, seen));
-    else if (tree.files.has(path)) objects.push(...(readYaml(tree, path) as KubeObject[]));
-    else throw new ManifestError(`${file}: resource ${entry} not found`);
+    if (tree.dirs.has(path)) objects.push(...build(tree, path, seen, read));
+    else if (tree.files.has(path)) {
+      read?.add(path);
+      objects.push(...(readYaml(tree, path) as KubeObject[]));
+    } else throw new ManifestError(`${file}: resource ${entry} not found`);
+  }
+  for (const entry of (config?.patches as unknown[] | undefined) ?? []) {
+    const { path: relative, ...rest } = (entry ?? {}) as { path?: unknown };
+    if (typeof relative !== 'string' || Object.keys(rest).length > 0) {
+      throw new ManifestError(
+        `${file}: the simulator applies patches given as a path only, not ${Object.keys(rest).join(', ') || 'inline patches'}`,
+      );
+    }
+    const path = posix.normalize(posix.join(dir, relative));
+    if (!tree.files.has(path)) throw new ManifestError(`${file}: patch ${relative} not found`);
+    read?.add(path);
+    for (const patch of readYaml(tree, path) as KubeObject[]) applyPatch(objects, patch, path);
   }
   return objects;
+}
+
+type Json = Record<string, unknown>;
+const isMap = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * A strategic merge patch as kustomize applies one to an object without an OpenAPI schema (a
+ * custom resource such as a HelmRelease): maps merge key by key, `null` deletes a key, lists and
+ * scalars replace.
+ */
+export function mergePatch(target: unknown, patch: unknown): unknown {
+  if (!isMap(target) || !isMap(patch)) return structuredClone(patch);
+  const merged: Json = { ...target };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete merged[key];
+    else merged[key] = mergePatch(target[key], value);
+  }
+  return merged;
+}
+
+function applyPatch(objects: KubeObject[], patch: KubeObject, path: string): void {
+  const namespace = patch.metadata?.namespace;
+  const at = objects.findIndex(
+    (o) =>
+      o.apiVersion === patch.apiVersion &&
+      o.kind === patch.kind &&
+      o.metadata.name === patch.metadata?.name &&
+      (namespace === undefined || o.metadata.namespace === namespace),
+  );
+  if (at < 0) {
+    throw new ManifestError(`${path}: no resource matches the patch ${objectId(patch)}`);
+  }
+  objects[at] = mergePatch(objects[at], patch) as KubeObject;
 }
 
 /**
@@ -139,6 +190,23 @@ export async function buildKustomization(
   const dir = posix.normalize(path.replace(/^\.\//, '')).replace(/\/+$/, '');
   const objects = build(await snapshot(repo, sha), dir, new Set());
   return objects.map((o) => substitute(o, variables));
+}
+
+/**
+ * The repository paths a Kustomization with `spec.path` = `path` reads at commit `sha`: its
+ * kustomization files, resources and patches, bases outside `path` included.
+ *
+ * @example
+ * ```ts
+ * const files = await kustomizationFiles(repo, sha, './gitops/infrastructure/production/controllers');
+ * files.has('gitops/infrastructure/base/controllers/aws-load-balancer-controller/helmrelease.yaml'); // true
+ * ```
+ */
+export async function kustomizationFiles(repo: GitRepo, sha: string, path: string): Promise<Set<string>> {
+  const dir = posix.normalize(path.replace(/^\.\//, '')).replace(/\/+$/, '');
+  const read = new Set<string>();
+  build(await snapshot(repo, sha), dir, new Set(), read);
+  return read;
 }
 
 /** `Kind/namespace/name` (or `Kind/name` for cluster-scoped objects), as Flux lists a change set. */
