@@ -59,6 +59,28 @@ describe('the Kubernetes API answers after the worker gave up', () => {
     expect(w.alerts().map((a) => a.state)).toEqual(['inconclusive']);
   });
 
+  it('one pods read of the confirmation checks times out (a flaky API): not confirmed, inconclusive, nothing reverted', async () => {
+    // Prepare
+    w = await impatientWorld();
+    const [, failing] = w.shas as [string, string];
+    w.deploy({ state: 'crashloop', attempted: failing });
+    let podReads = 0;
+    w.kube.stalls.push(({ method, path }) => {
+      if (method !== 'GET' || !/\/pods$/.test(path)) return undefined;
+      podReads += 1;
+      return podReads === 1 ? STALL_MS : undefined;
+    });
+
+    // Act
+    const delivery = await deliver(w, failedRollout(w, failing));
+
+    // Assert: a failure is believed only when every check saw it
+    expect(podReads).toBeGreaterThan(1);
+    expect(delivery.outcomes.at(-1)?.verdict?.verdict).toBe('inconclusive');
+    expect(await reverts(w, failing)).toBe(0);
+    expect(w.alerts().map((a) => a.state)).toEqual(['inconclusive']);
+  });
+
   it('the Flux object itself cannot be read in time: inconclusive (live object unknown), alerted, nothing reverted', async () => {
     // Prepare
     w = await impatientWorld();
