@@ -35,6 +35,7 @@ const breakerCount = ({ pk, sk }: { pk: string; sk: string }) =>
   pk.startsWith('BREAKER#') && sk.startsWith('REVERT#');
 const incident = ({ pk, sk }: { pk: string; sk: string }) =>
   pk.startsWith('OBJECT#') && sk.startsWith('INCIDENT#');
+const lease = ({ pk, sk }: { pk: string; sk: string }) => pk.startsWith('OBJECT#') && sk === 'LEASE';
 const decisionLog = ({ pk }: { pk: string }) => pk.startsWith('DECISIONS#');
 
 /**
@@ -42,6 +43,10 @@ const decisionLog = ({ pk }: { pk: string }) => pk.startsWith('DECISIONS#');
  * retries; the worker's client here makes one attempt, see {@link singleAttemptState}).
  */
 const FIRST_RECEIVE_FAULTS: Array<[string, () => CountedFault]> = [
+  [
+    "the object's lease throttled (the message's first write)",
+    () => failWrites({ key: lease, operation: 'PutItem' }, THROTTLED),
+  ],
   [
     "the ledger's first write throttled (ProvisionedThroughputExceededException)",
     () => failWrites({ key: ledger, operation: 'PutItem' }, THROTTLED),
