@@ -33,7 +33,7 @@ import { type CapturedSns, startCapturedSns } from '../aws/sns.js';
 import { StoryClock } from '../flux/clock.js';
 import { FluxSimulator, type SimulatorEvent, simulatedKustomization } from '../flux/flux-simulator.js';
 import { ImageAutomation } from '../flux/image-automation.js';
-import { buildKustomization } from '../flux/manifests.js';
+import { buildKustomization, kustomizationFiles } from '../flux/manifests.js';
 import { seedRepository } from '../flux/seed.js';
 import type { ImageBehaviour } from '../flux/workloads.js';
 import { FakeGitHub } from '../github/fake-github.js';
@@ -68,6 +68,11 @@ export interface Story {
   images: Record<string, ImageBehaviour>;
   /** The worker's settings for this story (the defaults otherwise). */
   settings?: Partial<IncidentSettings>;
+  /**
+   * The Kustomizations of `gitops/clusters/production/` Flux reconciles in this story (default
+   * `apps`; `infrastructure-controllers` brings the HelmReleases and helm-controller in).
+   */
+  kustomizations?: string[];
   /** Drives the world: commits, faults, waits. */
   play(world: SimulationWorld): Promise<void>;
   checks: StoryCheck[];
@@ -83,6 +88,15 @@ export interface SimulationWorld {
   flux: FluxSimulator;
   /** One image automation pass offering `tags`; requests a reconcile when it pushed (as GitHub's push webhook to Flux's Receiver would). */
   imageUpdate(tags: readonly string[]): Promise<string | undefined>;
+  /**
+   * A person's commit to `main` (each file's new text, by path) and its push; requests a reconcile
+   * as GitHub's push webhook to Flux's Receiver would. Returns the commit's SHA.
+   */
+  push(
+    message: string,
+    files: Record<string, string>,
+    author: { name: string; email: string },
+  ): Promise<string>;
   /** POSTs an Alertmanager webhook payload (version 4) to the webhook's `/alertmanager` route with its bearer token. */
   alertmanager(payload: unknown): Promise<number>;
   /** Waits (in story time) until a step of `kind` with `data` is on the timeline after `since`. */
@@ -102,6 +116,12 @@ export interface SimulationRun {
   gitLog: string[];
   /** Files at the branch head, for the checks that read them. */
   fileAtHead(path: string): Promise<string>;
+  /** A file at a commit. */
+  fileAt(sha: string, path: string): Promise<string>;
+  /** The paths a commit changed (added, modified or deleted), against its first parent. */
+  changedFiles(sha: string): Promise<string[]>;
+  /** The paths a Kustomization with `spec.path` = `path` reads at a commit (bases included). */
+  buildFiles(path: string, sha: string): Promise<Set<string>>;
   /** Pull requests opened, as `#n title (head)`. */
   pullRequests: string[];
   outcomes: IncidentOutcome[];
@@ -152,9 +172,7 @@ function describeFluxEvent(event: SimulatorEvent, timeline: Timeline): void {
         'flux',
         'reconcile-requested',
         `${event.kind}/${event.name}: reconcile requested (requestedAt)`,
-        {
-          kind: event.kind,
-        },
+        { kind: event.kind, name: event.name },
       );
       break;
     case 'artifact':
@@ -177,7 +195,7 @@ function describeFluxEvent(event: SimulatorEvent, timeline: Timeline): void {
         'flux',
         'healthy',
         `${event.kustomization} healthy at ${short(event.revision)} (health check passed after ${Math.round(event.afterMs / 1000)} s)`,
-        { revision: event.revision },
+        { revision: event.revision, kustomization: event.kustomization },
       );
       break;
     case 'health-check-failed':
@@ -211,8 +229,30 @@ function describeFluxEvent(event: SimulatorEvent, timeline: Timeline): void {
         'webhook',
         'event-posted',
         `${body.reason} (${body.severity}) → HTTP ${statuses.join(', ')} ${event.delivery.answer.slice(0, 60)}`,
-        { reason: body.reason, status: statuses[statuses.length - 1], revision: body.metadata?.revision },
+        {
+          reason: body.reason,
+          status: statuses[statuses.length - 1],
+          revision: body.metadata?.revision,
+          kind: body.involvedObject.kind,
+        },
       );
+      break;
+    }
+    case 'helm': {
+      const verb = event.outcome === 'started' ? 'started' : event.outcome;
+      const what =
+        event.action === 'in-sync'
+          ? `in sync with its spec at ${event.chartVersion} (no Helm action)`
+          : event.action === 'stalled'
+            ? `stalled: ${event.message ?? ''}`
+            : `${event.action} to ${event.chartVersion}${event.version ? ` (.v${event.version})` : ''} ${verb}`;
+      timeline.add('flux', 'helm-action', `HelmRelease/${event.release}: ${what}`, {
+        release: event.release,
+        action: event.action,
+        outcome: event.outcome,
+        chartVersion: event.chartVersion,
+        generation: event.generation,
+      });
       break;
     }
   }
@@ -379,7 +419,11 @@ export async function runStory(story: Story, options: SimulationOptions): Promis
       fluxguard_webhook_url: webhook.url,
     };
     const sync = await buildKustomization(repo, good, './gitops/clusters/production', variables);
-    const apps = sync.find((o) => o.metadata.name === 'apps') as KubeObject;
+    const kustomizations = (story.kustomizations ?? ['apps']).map((name) => {
+      const found = sync.find((o) => o.kind === 'Kustomization' && o.metadata.name === name);
+      if (!found) throw new Error(`gitops/clusters/production has no Kustomization ${name}`);
+      return simulatedKustomization(found as KubeObject);
+    });
     const images = (image: string): ImageBehaviour => story.images[image.split(':').pop() ?? ''] ?? 'ready';
     flux = new FluxSimulator({
       kube,
@@ -393,7 +437,7 @@ export async function runStory(story: Story, options: SimulationOptions): Promis
       },
       variables,
       images,
-      kustomizations: [simulatedKustomization(apps)],
+      kustomizations,
       // The guard's revert target: a GitRepository on the same host as the GitHub API it is given.
       source: { url: `https://127.0.0.1/acme/gitops.git`, intervalMs: 60_000 },
       onEvent: (event) => describeFluxEvent(event, timeline),
@@ -406,6 +450,12 @@ export async function runStory(story: Story, options: SimulationOptions): Promis
       author: { name: 'fluxcdbot', email: 'fluxcdbot@users.noreply.github.com' },
       automation: 'flux-system/sre-challenge-app',
     });
+    // GitHub's push webhook reaches Flux's Receiver, which asks source-controller to fetch now.
+    const pushed = () =>
+      (kubeClient as KubeClient).mergePatch(
+        '/apis/source.toolkit.fluxcd.io/v1/namespaces/flux-system/gitrepositories/flux-system',
+        { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': clock.now().toISOString() } } },
+      );
     const world: SimulationWorld = {
       clock,
       timeline,
@@ -435,12 +485,22 @@ export async function runStory(story: Story, options: SimulationOptions): Promis
             tag: pass.tag,
           },
         );
-        // GitHub's push webhook reaches Flux's Receiver, which asks source-controller to fetch now.
-        await (kubeClient as KubeClient).mergePatch(
-          '/apis/source.toolkit.fluxcd.io/v1/namespaces/flux-system/gitrepositories/flux-system',
-          { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': clock.now().toISOString() } } },
-        );
+        await pushed();
         return pass.sha;
+      },
+      async push(message, files, author) {
+        const [sha] = await repo.commit('main', [{ message, files, author }]);
+        timeline.add(
+          'git',
+          'push',
+          `${author.name} pushed ${String(sha).slice(0, 7)}: ${message.split('\n')[0]}`,
+          {
+            sha,
+            files: Object.keys(files).join(','),
+          },
+        );
+        await pushed();
+        return sha as string;
       },
       async alertmanager(payload) {
         const response = await fetch(new URL('alertmanager', webhookUrl), {
@@ -486,6 +546,12 @@ export async function runStory(story: Story, options: SimulationOptions): Promis
       alerts,
       gitLog,
       fileAtHead: async (path: string) => (await repo.show('refs/heads/main', path)).toString('utf8'),
+      fileAt: async (sha: string, path: string) => (await repo.show(sha, path)).toString('utf8'),
+      changedFiles: async (sha: string) =>
+        (await repo.git(['diff-tree', '--no-commit-id', '--name-only', '-r', sha]))
+          .split('\n')
+          .filter((line) => line !== ''),
+      buildFiles: (path: string, sha: string) => kustomizationFiles(repo, sha, path),
       pullRequests: github.pulls.map((p) => `#${p.number} ${p.title} (${p.head})`),
       outcomes,
       webhookStatuses,
@@ -542,6 +608,7 @@ function recordOutcome(outcome: IncidentOutcome, timeline: Timeline): void {
       verdict: outcome.verdict?.verdict,
       revision: outcome.revision,
       incidentId: outcome.incidentId,
+      target,
     },
   );
   for (const note of outcome.steps.filter((n) => n.step === 'reapply' || n.step === 'act')) {

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { parse } from 'yaml';
 import {
   SIMULATED_CLUSTER,
   type SimulationRun,
@@ -285,6 +286,162 @@ const prometheus: Story = {
   ],
 };
 
+/** The HelmRelease the Helm story upgrades, and the Kustomization that applies it. */
+const RELEASE = 'kube-system/aws-load-balancer-controller';
+const RELEASE_FILE = 'gitops/infrastructure/base/controllers/aws-load-balancer-controller/helmrelease.yaml';
+const CONTROLLERS = 'flux-system/infrastructure-controllers';
+const GOOD_CHART = '1.16.0';
+const BAD_CHART = '1.17.0';
+/** helm-controller's ten-minute timeout (the HelmRelease's `spec.timeout`) and then a retry in flight. */
+const HELM_LIMIT_MS = 30 * 60_000;
+
+const CONTROLLERS_FILE = 'gitops/clusters/production/infrastructure-controllers.yaml';
+
+/** The chart bump's revision. */
+function bumpRevision(r: SimulationRun): string {
+  return rev(dataOf(r.timeline.first('push'), 'sha'));
+}
+
+/** The revert the worker pushed for the chart bump, found by its `Fluxguard-Revert-Of` trailer. */
+function helmRevert(r: SimulationRun): TimelineStep | undefined {
+  return revertOf(r, bumpRevision(r));
+}
+
+/** The step after `from` of a kind (and data). */
+function after(
+  r: SimulationRun,
+  from: TimelineStep | undefined,
+  kind: TimelineStep['kind'],
+  data: TimelineStep['data'],
+) {
+  return from ? r.timeline.find(kind, data).filter((s) => s.atMs >= from.atMs) : [];
+}
+
+/** The checks of the Helm story, each named for what must have happened. */
+const helmChecks: StoryCheck[] = [
+  {
+    name: 'the chart bump was applied and helm-controller started the upgrade to it',
+    holds: (r) =>
+      r.timeline.first('applied', { revision: bumpRevision(r) }) !== undefined &&
+      r.timeline.first('helm-action', { release: RELEASE, action: 'upgrade', chartVersion: BAD_CHART }) !==
+        undefined,
+  },
+  {
+    name: "helm-controller's upgrade failed and its remediation rolled the release back; both events reached the webhook",
+    holds: (r) =>
+      r.timeline.first('helm-action', { release: RELEASE, action: 'upgrade', outcome: 'failed' }) !==
+        undefined &&
+      r.timeline.first('helm-action', { release: RELEASE, action: 'rollback', outcome: 'succeeded' }) !==
+        undefined &&
+      r.timeline.first('event-posted', { kind: 'HelmRelease', reason: 'UpgradeFailed', status: 202 }) !==
+        undefined &&
+      r.timeline.first('event-posted', { kind: 'HelmRelease', reason: 'RollbackSucceeded', status: 202 }) !==
+        undefined,
+  },
+  {
+    name: 'fluxguard pushed exactly one revert, of the chart bump',
+    holds: (r) => r.timeline.find('revert-pushed').length === 1 && helmRevert(r) !== undefined,
+  },
+  {
+    name: 'the revert restores the HelmRelease file and touches only files the Kustomization builds from',
+    holds: async (r) => {
+      const revert = helmRevert(r);
+      if (!revert) return false;
+      const commit = String(revert.data.commit);
+      const bump = bumpRevision(r).slice(bumpRevision(r).indexOf(':') + 1);
+      const manifest = parse(await r.fileAt(commit, CONTROLLERS_FILE)) as { spec?: { path?: string } };
+      const scope = await r.buildFiles(String(manifest.spec?.path), bump);
+      const changed = await r.changedFiles(commit);
+      const good = dataOf(r.timeline.first('seeded'), 'sha');
+      return (
+        changed.includes(RELEASE_FILE) &&
+        changed.every((file) => scope.has(file)) &&
+        (await r.fileAt(commit, RELEASE_FILE)) === (await r.fileAt(good, RELEASE_FILE))
+      );
+    },
+  },
+  {
+    name: 'fluxguard asked Flux to reconcile the GitRepository and the Kustomization after the revert',
+    holds: (r) => {
+      const requested = after(r, helmRevert(r), 'reconcile-requested', {});
+      return (
+        requested.some((s) => s.data.kind === 'GitRepository') &&
+        requested.some((s) => s.data.kind === 'Kustomization' && s.data.name === CONTROLLERS.split('/')[1])
+      );
+    },
+  },
+  {
+    name: `the HelmRelease reconciled to chart ${GOOD_CHART} after the revert, and the Kustomization is healthy on the revert`,
+    holds: (r) => {
+      const revert = helmRevert(r);
+      const settled = after(r, revert, 'helm-action', {
+        release: RELEASE,
+        outcome: 'succeeded',
+        chartVersion: GOOD_CHART,
+      });
+      return (
+        settled.some((s) => s.data.action === 'in-sync' || s.data.action === 'upgrade') &&
+        r.timeline.first('healthy', {
+          revision: rev(dataOf(revert, 'commit')),
+          kustomization: CONTROLLERS,
+        }) !== undefined
+      );
+    },
+  },
+  {
+    name: 'every alert is in the thread of the incident that reverted the bump (no second thread for the same failure)',
+    holds: (r) => {
+      const reverted = r.alerts.find((a) => a.state === 'reverted');
+      return !!reverted && r.alerts.every((a) => a.incidentId === reverted.incidentId);
+    },
+  },
+  {
+    name: 'the incident resolved in the same thread: reverted, then recovered, never not-recovered',
+    holds: (r) => {
+      const reverted = r.alerts.find((a) => a.state === 'reverted');
+      const thread = r.alerts.filter((a) => a.incidentId === reverted?.incidentId).map((a) => a.state);
+      return !!reverted && thread.includes('recovered') && !thread.includes('not-recovered');
+    },
+  },
+];
+
+/**
+ * A chart bump of a HelmRelease the `infrastructure-controllers` Kustomization applies: the new
+ * controller crash-loops, helm-controller's upgrade times out (`UpgradeFailed`) and its remediation
+ * rolls the release back (`RollbackSucceeded`) while git still declares the bad version; fluxguard
+ * reverts the commit in git, scoped to that Kustomization, and the HelmRelease settles on the good
+ * chart.
+ */
+const helmUpgrade: Story = {
+  name: 'helm-upgrade-failure',
+  summary: `a commit bumps the aws-load-balancer-controller chart to ${BAD_CHART}; its pods crash-loop, helm-controller's upgrade fails and it rolls back; fluxguard reverts the bump in git and the release settles on ${GOOD_CHART}`,
+  images: { [`v${BAD_CHART.replace(/^1\./, '2.')}`]: 'crashloop' },
+  kustomizations: ['infrastructure-controllers'],
+  async play(world) {
+    await world.waitFor('decision', { action: 'record-known-good', target: `HelmRelease/${RELEASE}` });
+    await world.waitFor('decision', { action: 'record-known-good', target: `Kustomization/${CONTROLLERS}` });
+    const head = await world.repo.revParse('refs/heads/main');
+    const before = (await world.repo.show(head, RELEASE_FILE)).toString('utf8');
+    const after = before.replace(`version: "${GOOD_CHART}"`, `version: "${BAD_CHART}"`);
+    if (after === before) throw new Error(`${RELEASE_FILE} does not pin chart version ${GOOD_CHART}`);
+    const bad = await world.push(
+      `chore(deps): update helm release aws-load-balancer-controller to v${BAD_CHART}`,
+      { [RELEASE_FILE]: after },
+      { name: 'renovate[bot]', email: '29139614+renovate[bot]@users.noreply.github.com' },
+    );
+    const revert = await world.waitFor('revert-pushed', { failing: rev(bad) }, { limitMs: HELM_LIMIT_MS });
+    await world.waitFor(
+      'healthy',
+      { revision: rev(String(revert.data.commit)), kustomization: CONTROLLERS },
+      { limitMs: HELM_LIMIT_MS },
+    );
+    await world
+      .waitFor('alert', { state: 'recovered' }, { limitMs: 10 * 60_000, since: revert.atMs })
+      .catch(() => undefined);
+  },
+  checks: helmChecks,
+};
+
 /** Every story, by name; the first is the default. */
 export const STORIES: Record<string, Story> = {
   'image-crashloop': badImageStory(
@@ -302,6 +459,7 @@ export const STORIES: Record<string, Story> = {
   'inconclusive-403': inconclusive,
   breaker,
   'prometheus-alert': prometheus,
+  'helm-upgrade-failure': helmUpgrade,
 };
 
 /** The story `fluxguard simulate` plays without `--story`. */
