@@ -200,7 +200,7 @@ export class DynamoDbStateStore implements StateStore {
     return { object, cluster };
   }
 
-  async beginRevert(entry: LedgerEntry, leaseUntil: Date, now: Date): Promise<BeginRevert> {
+  async beginRevert(entry: LedgerEntry, leaseUntil: Date, now: Date, attempt = 1): Promise<BeginRevert> {
     const key = ledgerKey(entry);
     try {
       await this.#doc.send(
@@ -231,10 +231,20 @@ export class DynamoDbStateStore implements StateStore {
       const old =
         strip<LedgerEntry>(error.Item as Record<string, unknown> | undefined) ??
         strip<LedgerEntry>(
-          (await this.#doc.send(new GetCommand({ TableName: this.#table, Key: key, ConsistentRead: true })))
-            .Item,
+          (
+            await this.#send('ledger read', () =>
+              this.#doc.send(new GetCommand({ TableName: this.#table, Key: key, ConsistentRead: true })),
+            )
+          ).Item,
         );
-      if (!old) return this.beginRevert(entry, leaseUntil, now);
+      // The entry vanished between the write and the read (its TTL): try once more, then let the
+      // message be retried rather than loop.
+      if (!old && attempt < 2) return this.beginRevert(entry, leaseUntil, now, attempt + 1);
+      if (!old) {
+        throw new StateStoreError(
+          `state table ${this.#table}: the ledger write's condition failed but no entry is there`,
+        );
+      }
       return old.status === 'pending' ? { kind: 'busy', entry: old } : { kind: 'done', entry: old };
     }
     return { kind: 'started' };

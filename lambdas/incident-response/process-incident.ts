@@ -510,8 +510,11 @@ export async function processIncident(
     let failure: unknown;
     /** Set by a pushed revert: the reapply pull request to open once the alert is out. */
     let reapply: (() => Promise<void>) | undefined;
-    /** Shown in the alert while the reapply pull request is being opened: its branch, compared. */
-    let reapplyPending: IncidentAction | undefined;
+    /**
+     * Shown in this alert only, not kept on the incident: the reapply pull request's branch while it
+     * is being opened, and a reconcile request that failed (with the commands to do it by hand).
+     */
+    const alertOnly: IncidentAction[] = [];
     const touched = new Set<string>();
     const stamp = at.toISOString();
     const newIncident = (): IncidentRecord => ({
@@ -613,7 +616,7 @@ export async function processIncident(
         severity,
         trigger: r.alertTrigger,
         decision,
-        actions: reapplyPending ? [...actions, reapplyPending] : actions,
+        actions: [...actions, ...alertOnly],
         at,
         ...(report ? { report } : {}),
         ...(gitFacts ? { git: gitFacts } : {}),
@@ -925,15 +928,19 @@ export async function processIncident(
         note('reconcile', reconcile.map((o) => `${o.kind}/${o.namespace}/${o.name}`).join(' → '));
       } catch (error) {
         note('reconcile', `failed (Flux reconciles on its own interval): ${(error as Error).message}`);
+        alertOnly.push({
+          kind: 'reconcile',
+          label: `Could not ask Flux to reconcile (${(error as Error).message}); Flux applies the revert at its next interval, or now: flux reconcile source git ${where.source.name} -n ${where.source.namespace} && flux reconcile kustomization ${where.kustomization.name} -n ${where.kustomization.namespace}`,
+        });
       }
       await checkpoint('reconciled');
       if (settings.reapplyPullRequest && commit && !actions.some((a) => a.kind === 'reapply-pull-request')) {
         const branch = `${REAPPLY_BRANCH_PREFIX}${shortSha(sha)}`;
-        reapplyPending = {
+        alertOnly.push({
           kind: 'reapply-pull-request',
           label: `Reapply pull request (draft, being opened from ${branch})`,
           url: `${gitGateway.webUrl}/compare/${where.source.branch}...${branch}`,
-        };
+        });
         reapply = async () => {
           try {
             const pr = await gitGateway.openReapplyPullRequest({

@@ -100,7 +100,7 @@ describe('the Kubernetes API answers after the worker gave up', () => {
     expect(w.alerts().map((a) => a.state)).toEqual(['inconclusive']);
   });
 
-  it('the reconcile request times out after the revert was pushed: the revert stands, once, and the alert names no reconcile', async () => {
+  it('the reconcile request times out after the revert was pushed: the revert stands, once, and the alert says the reconcile failed', async () => {
     // Prepare
     w = await impatientWorld();
     const [, failing] = w.shas as [string, string];
@@ -120,7 +120,10 @@ describe('the Kubernetes API answers after the worker gave up', () => {
     expect(outcome?.steps.some((s) => s.step === 'reconcile' && /^failed/.test(s.detail))).toBe(true);
     const alerts = w.alerts();
     expect(alerts.map((a) => a.state)).toEqual(['reverted']);
-    expect(alerts[0]?.actions.some((a) => a.kind === 'reconcile')).toBe(false);
+    // The alert says the reconcile request failed, with the commands to reconcile by hand.
+    expect(alerts[0]?.actions.find((a) => a.kind === 'reconcile')?.label).toMatch(
+      /^Could not ask Flux to reconcile .*flux reconcile kustomization apps -n flux-system$/,
+    );
     expect(alerts[0]?.actions.some((a) => a.kind === 'revert-commit')).toBe(true);
     const state = await w.store.loadObject(APPS);
     expect(state.incidents.map((i) => i.state)).toEqual(['reverted']);

@@ -41,6 +41,23 @@ describe('DynamoDbStateStore against dynalite (real conditional writes)', () => 
     expect(answers.map((a) => a.kind).sort()).toEqual(['busy', 'started']);
   });
 
+  it('gives up, instead of looping, when the ledger write is refused but no entry can be read', async () => {
+    // Prepare: every ledger write fails its condition, as if the entry expired right after
+    const s = await store();
+    db.faults.push(({ operation, body }) =>
+      operation === 'PutItem' && String((body.Item as { pk?: { S?: string } }).pk?.S).startsWith('LEDGER#')
+        ? { type: 'ConditionalCheckFailedException' }
+        : undefined,
+    );
+
+    // Act
+    const begun = s.beginRevert(entry(), at(5), T);
+
+    // Assess
+    await expect(begun).rejects.toMatchObject({ name: 'StateStoreError' });
+    db.faults.length = 0;
+  });
+
   it('answers done once completed, and lets a retry resume a pending entry only after its lease', async () => {
     const s = await store();
     expect((await s.beginRevert(entry(), at(2), T)).kind).toBe('started');
