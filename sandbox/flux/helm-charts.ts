@@ -41,8 +41,9 @@ const CATALOGUE: Record<string, { image: string; appVersion: (chartVersion: stri
   },
 };
 
-/** The labels helm-controller's post-renderer puts on every object of a release. */
+/** The label helm-controller's post-renderer puts on every object of a release: its name. */
 export const HELM_NAME_LABEL = 'helm.toolkit.fluxcd.io/name';
+/** The same post-renderer's label for the release's namespace. */
 export const HELM_NAMESPACE_LABEL = 'helm.toolkit.fluxcd.io/namespace';
 
 /** `sha256:<hex>` of the values, as helm-controller's `configDigest`. */
