@@ -17,7 +17,7 @@ import {
   reverts,
   singleAttemptState,
   THROTTLED,
-} from './resilience-support.js';
+} from './support/resilience.js';
 
 let w: World | undefined;
 let release: (() => void) | undefined;

@@ -19,7 +19,7 @@ import {
   singleAttemptState,
   THROTTLED,
   THROTTLING,
-} from './resilience-support.js';
+} from './support/resilience.js';
 
 let w: World | undefined;
 let release: (() => void) | undefined;

@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { type World, world } from '../lambdas/incident-response/support/world.js';
-import { deliver, failedRollout, REF_UPDATE, requestsTo, reverts } from './resilience-support.js';
+import { deliver, failedRollout, REF_UPDATE, requestsTo, reverts } from './support/resilience.js';
 
 let w: World | undefined;
 afterEach(async () => {

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { endpointFromKubeConfig, KubeReader } from '../../lambdas/cluster/index.js';
 import { KubeClient, KubeClusterGateway } from '../../lambdas/incident-response/index.js';
 import { type World, world } from '../lambdas/incident-response/support/world.js';
-import { APPS, deliver, failedRollout, reverts } from './resilience-support.js';
+import { APPS, deliver, failedRollout, reverts } from './support/resilience.js';
 
 /** The worker's Kubernetes request timeout in these tests. */
 const TIMEOUT_MS = 400;

@@ -10,7 +10,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SnsAlertPublisher } from '../../lambdas/incident-response/index.js';
 import { TOPIC_ARN, type World, world } from '../lambdas/incident-response/support/world.js';
-import { APPS, deliver, failedRollout, reverts } from './resilience-support.js';
+import { APPS, deliver, failedRollout, reverts } from './support/resilience.js';
 
 /** SNS's answer to a throttled `Publish` (Query protocol). */
 const THROTTLED_XML =

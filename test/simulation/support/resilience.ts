@@ -4,10 +4,10 @@
  * that pick a write by the keys it writes.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDbStateStore, type IncidentOutcome } from '../../lambdas/incident-response/index.js';
-import type { IncidentInput } from '../../lambdas/incidents/index.js';
-import type { DynamoDbFault, DynamoDbFaultAnswer } from '../../sandbox/index.js';
-import type { World } from '../lambdas/incident-response/support/world.js';
+import { DynamoDbStateStore, type IncidentOutcome } from '../../../lambdas/incident-response/index.js';
+import type { IncidentInput } from '../../../lambdas/incidents/index.js';
+import type { DynamoDbFault, DynamoDbFaultAnswer } from '../../../sandbox/index.js';
+import type { World } from '../../lambdas/incident-response/support/world.js';
 
 /** The queue's `maxReceiveCount`: after this many receives a message goes to the dead-letter queue. */
 export const MAX_RECEIVES = 3;
