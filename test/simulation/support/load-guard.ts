@@ -191,7 +191,7 @@ export async function startLoadGuard(world: LoadWorld, options: LoadGuardOptions
   const reactionsOf = new Map<string, number>();
   const react = async (object: LoadObject): Promise<void> => {
     await new Promise((resolve) => setTimeout(resolve, options.reconcileDelayMs ?? 100));
-    const head = await world.repo.revParse('refs/heads/main');
+    const head = await world.repo.revParse(`refs/heads/${object.branch}`);
     const restored = (await world.repo.diffNames(world.good, head, [object.path])).length === 0;
     const revision = fluxRevision(head);
     const healthy = restored || object.behaviour !== 'failing';

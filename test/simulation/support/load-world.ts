@@ -13,6 +13,7 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { type Alert, alertFromNotification } from '../../../lambdas/alerts/index.js';
 import { endpointFromKubeConfig, KubeReader } from '../../../lambdas/cluster/index.js';
+import { classify, FluxEventSchema, normalizeFluxEvent } from '../../../lambdas/flux/index.js';
 import {
   AlarmTargets,
   DEFAULT_SETTINGS,
@@ -25,12 +26,14 @@ import {
   KubeClusterGateway,
   SnsAlertPublisher,
 } from '../../../lambdas/incident-response/index.js';
+import { bodyDigest, buildFluxQueueMessage, type IncidentInput } from '../../../lambdas/incidents/index.js';
 import { revertedShas, WritePacer } from '../../../lambdas/revert/index.js';
 import {
   type AppState,
   app,
   type CapturedSns,
   type CommitSpec,
+  eventBytes,
   FakeGitHub,
   FakeKubeApi,
   type FluxEventBody,
@@ -68,6 +71,8 @@ export interface LoadObject {
   name: string;
   /** The Kustomization `spec.path` without `./`: `apps/team-07`. */
   path: string;
+  /** The branch its GitRepository follows. */
+  branch: string;
   /** The Deployment it applies (in namespace {@link LoadObject.name}). */
   app: string;
   behaviour: Behaviour;
@@ -86,6 +91,12 @@ export interface LoadWorldOptions {
   latencyMs?: number;
   /** Worker settings over the defaults. */
   settings?: Partial<IncidentSettings>;
+  /**
+   * `shared` (default): every Kustomization reads one GitRepository on `main`, so reverts race for
+   * one branch. `own`: each reads its own GitRepository following its own branch (`team-07`) of the
+   * same repository, so reverts never race.
+   */
+  branches?: 'shared' | 'own';
 }
 
 /** A revert commit on the branch, read back with git. */
@@ -128,7 +139,7 @@ export interface LoadWorld {
   apply(object: LoadObject, revision: string, state: AppState): void;
   /** The alerts published, parsed back from the SNS messages, in order. */
   alerts(): Alert[];
-  /** The fluxguard revert commits on the branch after {@link LoadWorld.head}, oldest first. */
+  /** The fluxguard revert commits on the branches after {@link LoadWorld.head}, oldest first per branch. */
   revertsOnBranch(): Promise<RevertOnBranch[]>;
   close(): Promise<void>;
 }
@@ -150,7 +161,7 @@ function deploymentYaml(object: LoadObject, tag: string): string {
 }
 
 /** `objects` and which of them fail, the failing ones spread evenly. */
-function plan(count: number, failing: number, flapping: number): LoadObject[] {
+function plan(count: number, failing: number, flapping: number, ownBranch: boolean): LoadObject[] {
   const every = failing > 0 ? Math.floor(count / failing) : count + 1;
   const objects: LoadObject[] = [];
   let flapped = 0;
@@ -162,6 +173,7 @@ function plan(count: number, failing: number, flapping: number): LoadObject[] {
     objects.push({
       name,
       path: `apps/${name}`,
+      branch: ownBranch ? name : 'main',
       app: `web-${pad(i)}`,
       behaviour: fails ? 'failing' : flaps ? 'flapping' : 'healthy',
     });
@@ -172,7 +184,8 @@ function plan(count: number, failing: number, flapping: number): LoadObject[] {
 /** Builds the repository (good layout, one breaking commit per failing path) and starts every stand-in. */
 export async function loadWorld(options: LoadWorldOptions): Promise<LoadWorld> {
   const { latencyMs = 0 } = options;
-  const objects = plan(options.kustomizations, options.failing, options.flapping ?? 0);
+  const ownBranch = options.branches === 'own';
+  const objects = plan(options.kustomizations, options.failing, options.flapping ?? 0, ownBranch);
   const repo = await GitRepo.create();
   const initial: CommitSpec = {
     message: 'Initial layout: one path per team',
@@ -226,9 +239,14 @@ export async function loadWorld(options: LoadWorldOptions): Promise<LoadWorld> {
     ),
   );
 
-  const source = gitRepository();
-  (source.spec as Record<string, unknown>).url = REPO_URL;
-  kube.put(source);
+  for (const branch of new Set(objects.map((o) => o.branch))) {
+    if (branch !== 'main') await repo.git(['update-ref', `refs/heads/${branch}`, head]);
+    const source = gitRepository(branch === 'main' ? 'flux-system' : branch);
+    const spec = source.spec as Record<string, unknown>;
+    spec.url = REPO_URL;
+    spec.ref = { branch };
+    kube.put(source);
+  }
 
   const endpoint = await endpointFromKubeConfig(kube.kubeConfig());
   const clients: Array<{ close(): Promise<void> } | { destroy(): void }> = [];
@@ -307,14 +325,23 @@ export async function loadWorld(options: LoadWorldOptions): Promise<LoadWorld> {
       status.lastAttemptedRevision = revision;
       status.lastAppliedRevision = failed ? (previous?.lastAppliedRevision ?? revisionOf(good)) : revision;
       status.lastAppliedOriginRevision = status.lastAppliedRevision;
-      (ks.spec as Record<string, unknown>).path = `./${object.path}`;
+      const spec = ks.spec as Record<string, unknown>;
+      spec.path = `./${object.path}`;
+      if (object.branch !== 'main') spec.sourceRef = { kind: 'GitRepository', name: object.branch };
       kube.put(...objects, ks);
     },
     alerts() {
       return sns.messages.map((m) => alertFromNotification(m.message));
     },
     async revertsOnBranch() {
-      const log = await repo.git(['log', '--reverse', '--format=%H%x1f%s%x1f%B%x1e', `${head}..main`]);
+      const branches = [...new Set(objects.map((o) => `refs/heads/${o.branch}`))];
+      const log = await repo.git([
+        'log',
+        '--reverse',
+        '--format=%H%x1f%s%x1f%B%x1e',
+        ...branches,
+        `^${head}`,
+      ]);
       const reverts: RevertOnBranch[] = [];
       for (const record of log.split('\x1e')) {
         const [sha, subject, body] = record.trim().split('\x1f');
@@ -338,6 +365,26 @@ export async function loadWorld(options: LoadWorldOptions): Promise<LoadWorld> {
     world.apply(o, revisionOf(head), o.behaviour === 'failing' ? 'crashloop' : 'healthy');
   }
   return world;
+}
+
+/**
+ * The incident-queue input the webhook makes of a Flux event (the same parse, normalisation,
+ * classification and message), for feeding the worker without the HTTP hop.
+ */
+export function incidentInputOf(event: FluxEventBody): IncidentInput {
+  const bytes = eventBytes(event);
+  const raw = FluxEventSchema.parse(JSON.parse(bytes.toString('utf8')));
+  const normalized = normalizeFluxEvent(raw);
+  return {
+    source: 'flux',
+    message: buildFluxQueueMessage({
+      id: bodyDigest(bytes),
+      receivedAt: new Date(),
+      classification: classify(normalized),
+      event: normalized,
+      raw,
+    }),
+  };
 }
 
 /** `main@sha1:<sha>`: a commit as Flux names the revision. */
