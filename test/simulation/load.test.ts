@@ -7,7 +7,17 @@
  *
  * The 50 Kustomizations share one GitRepository, as in a real cluster: ten commits each broke
  * one path, and Flux reports every Kustomization at the branch head. So ten reverts race for the
- * same branch at once, and every failing Kustomization names the same failing revision.
+ * same branch at once, and every failing Kustomization names the same failing revision. A revert
+ * that loses that race four times is never tried again (the defect reproduced on its own in
+ * load-defect.test.ts); until it is fixed, such a Kustomization is expected to be alerted
+ * "failing" and left alone, and nothing else is tolerated.
+ *
+ * The burst is shuffled (so a group's events reach the queue out of order, as Flux's retries
+ * deliver them), four events in five are exact duplicates (deduplicated by the FIFO queue), the rest
+ * are Flux's re-posts with new timestamps (they reach the worker), one message in twenty is
+ * received again after it was handled, and some retries arrive after the guard acted. The queue's
+ * delays run five times faster than real time (visibility timeout 6 s, deduplication 60 s); the
+ * worker's clock is the wall clock.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FluxEventBody } from '../../sandbox/index.js';
@@ -131,16 +141,30 @@ afterAll(async () => {
 describe(`load: ${EVENTS} Flux events for ${KUSTOMIZATIONS} Kustomizations (${FAILING} failing)`, () => {
   it('posts 1,000 events, every one answered 202 by the webhook, duplicates deduplicated by the queue', () => {
     expect(posted).toBe(EVENTS);
-    const fromFlux = guard.statuses.slice(0, EVENTS);
-    expect(fromFlux.filter((s) => s !== 202)).toEqual([]);
+    // Every post, Flux's reaction to the reverts included, and no retry after a 5xx.
+    expect(guard.statuses.length).toBeGreaterThanOrEqual(EVENTS);
+    expect(guard.statuses.filter((s) => s !== 202)).toEqual([]);
     expect(guard.fifo.deduplicated).toBeGreaterThan(0);
   });
 
-  it('handled messages with several in flight at once, some of them received twice', () => {
+  it('handled messages with several in flight at once, some twice, some out of order, some late', () => {
     expect(guard.maxInFlight).toBeGreaterThan(1);
     expect(guard.redelivered).toBeGreaterThan(0);
     const twice = new Set(guard.handled.filter((h) => h.receive > 1).map((h) => h.messageId));
     expect(twice.size).toBeGreaterThanOrEqual(guard.redelivered);
+    // Out of order within a group: a failure handled before the event that applied its revision.
+    const first = new Map<string, string>();
+    for (const h of guard.handled) {
+      const name = h.outcome?.object?.name;
+      if (h.queue === 'fifo' && name && h.outcome?.trigger && !first.has(name))
+        first.set(name, h.outcome.trigger);
+    }
+    expect([...first.values()].filter((t) => t !== 'applied').length).toBeGreaterThan(0);
+    // Late: failures of the reverted revision handled after Flux moved on.
+    const late = guard.handled.filter(
+      (h) => h.outcome?.trigger === 'rollout-failed' && h.outcome.code === 'not-current-revision',
+    );
+    expect(late.length).toBeGreaterThan(0);
   });
 
   it('pushes exactly one revert per failing Kustomization, restoring only its path, and none for the others', async () => {
