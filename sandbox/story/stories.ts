@@ -5,6 +5,7 @@
  * @module
  */
 import { parse } from 'yaml';
+import { MODE_ANNOTATION } from '../../lambdas/incident-response/index.js';
 import {
   SIMULATED_CLUSTER,
   type SimulationRun,
@@ -292,8 +293,13 @@ const RELEASE_FILE = 'gitops/infrastructure/base/controllers/aws-load-balancer-c
 const CONTROLLERS = 'flux-system/infrastructure-controllers';
 const GOOD_CHART = '1.16.0';
 const BAD_CHART = '1.17.0';
+/** The controller version chart 1.17.0 ships: its image tag. */
+const BAD_APP = 'v2.17.0';
 /** helm-controller's ten-minute timeout (the HelmRelease's `spec.timeout`) and then a retry in flight. */
 const HELM_LIMIT_MS = 30 * 60_000;
+/** Helm's timeout, the worker's confirmation and a margin: no revert by then, none is coming. */
+const REVERT_LIMIT_MS = 15 * 60_000;
+const KUSTOMIZATION = { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization' } as const;
 
 const CONTROLLERS_FILE = 'gitops/clusters/production/infrastructure-controllers.yaml';
 
@@ -406,40 +412,96 @@ const helmChecks: StoryCheck[] = [
 ];
 
 /**
- * A chart bump of a HelmRelease the `infrastructure-controllers` Kustomization applies: the new
- * controller crash-loops, helm-controller's upgrade times out (`UpgradeFailed`) and its remediation
- * rolls the release back (`RollbackSucceeded`) while git still declares the bad version; fluxguard
- * reverts the commit in git, scoped to that Kustomization, and the HelmRelease settles on the good
- * chart.
+ * A chart bump of a HelmRelease the `infrastructure-controllers` Kustomization applies, pushed by
+ * Renovate once the good revision is known; with `kustomizationOff` an operator has annotated the
+ * Kustomization `fluxguard.io/mode: off` first, so only helm-controller's own events can make
+ * fluxguard act. The waits give up quietly: the checks say what did not happen.
+ */
+async function playChartBump(world: SimulationWorld, { kustomizationOff }: { kustomizationOff: boolean }) {
+  await world.waitFor('decision', { action: 'record-known-good', target: `HelmRelease/${RELEASE}` });
+  await world.waitFor('decision', { action: 'record-known-good', target: `Kustomization/${CONTROLLERS}` });
+  if (kustomizationOff) {
+    const [namespace, name] = CONTROLLERS.split('/') as [string, string];
+    const live = world.kube.object(KUSTOMIZATION, namespace, name);
+    if (!live) throw new Error(`no Kustomization ${CONTROLLERS}`);
+    live.metadata.annotations = { ...(live.metadata.annotations ?? {}), [MODE_ANNOTATION]: 'off' };
+    world.kube.put(live);
+    world.timeline.add(
+      'story',
+      'note',
+      `kubectl annotate kustomization ${name} -n ${namespace} ${MODE_ANNOTATION}=off`,
+      {
+        mode: 'off',
+      },
+    );
+  }
+  const head = await world.repo.revParse('refs/heads/main');
+  const before = (await world.repo.show(head, RELEASE_FILE)).toString('utf8');
+  const after = before.replace(`version: "${GOOD_CHART}"`, `version: "${BAD_CHART}"`);
+  if (after === before) throw new Error(`${RELEASE_FILE} does not pin chart version ${GOOD_CHART}`);
+  const bad = await world.push(
+    `chore(deps): update helm release aws-load-balancer-controller to v${BAD_CHART}`,
+    { [RELEASE_FILE]: after },
+    { name: 'renovate[bot]', email: '29139614+renovate[bot]@users.noreply.github.com' },
+  );
+  const revert = await world
+    .waitFor('revert-pushed', { failing: rev(bad) }, { limitMs: REVERT_LIMIT_MS })
+    .catch(() => undefined);
+  if (!revert) return;
+  await world
+    .waitFor(
+      'healthy',
+      { revision: rev(String(revert.data.commit)), kustomization: CONTROLLERS },
+      { limitMs: HELM_LIMIT_MS },
+    )
+    .catch(() => undefined);
+  await world
+    .waitFor('alert', { state: 'recovered' }, { limitMs: 10 * 60_000, since: revert.atMs })
+    .catch(() => undefined);
+}
+
+/**
+ * The chart bump with fluxguard guarding the Kustomization (as installed): its bake follow-ups see
+ * the release's pods crash-loop and revert the bump long before Helm's timeout; helm-controller
+ * applies the revert once the upgrade in flight has failed and been rolled back.
  */
 const helmUpgrade: Story = {
   name: 'helm-upgrade-failure',
   summary: `a commit bumps the aws-load-balancer-controller chart to ${BAD_CHART}; its pods crash-loop, helm-controller's upgrade fails and it rolls back; fluxguard reverts the bump in git and the release settles on ${GOOD_CHART}`,
-  images: { [`v${BAD_CHART.replace(/^1\./, '2.')}`]: 'crashloop' },
+  images: { [BAD_APP]: 'crashloop' },
   kustomizations: ['infrastructure-controllers'],
-  async play(world) {
-    await world.waitFor('decision', { action: 'record-known-good', target: `HelmRelease/${RELEASE}` });
-    await world.waitFor('decision', { action: 'record-known-good', target: `Kustomization/${CONTROLLERS}` });
-    const head = await world.repo.revParse('refs/heads/main');
-    const before = (await world.repo.show(head, RELEASE_FILE)).toString('utf8');
-    const after = before.replace(`version: "${GOOD_CHART}"`, `version: "${BAD_CHART}"`);
-    if (after === before) throw new Error(`${RELEASE_FILE} does not pin chart version ${GOOD_CHART}`);
-    const bad = await world.push(
-      `chore(deps): update helm release aws-load-balancer-controller to v${BAD_CHART}`,
-      { [RELEASE_FILE]: after },
-      { name: 'renovate[bot]', email: '29139614+renovate[bot]@users.noreply.github.com' },
-    );
-    const revert = await world.waitFor('revert-pushed', { failing: rev(bad) }, { limitMs: HELM_LIMIT_MS });
-    await world.waitFor(
-      'healthy',
-      { revision: rev(String(revert.data.commit)), kustomization: CONTROLLERS },
-      { limitMs: HELM_LIMIT_MS },
-    );
-    await world
-      .waitFor('alert', { state: 'recovered' }, { limitMs: 10 * 60_000, since: revert.atMs })
-      .catch(() => undefined);
-  },
+  play: (world) => playChartBump(world, { kustomizationOff: false }),
   checks: helmChecks,
+};
+
+/**
+ * The same bump with the Kustomization annotated `fluxguard.io/mode: off`: only helm-controller's
+ * `UpgradeFailed` and `RollbackSucceeded` can make fluxguard act, mapping the HelmRelease to the
+ * Kustomization that applied it.
+ */
+const helmEvents: Story = {
+  name: 'helm-release-events',
+  summary: `the same chart bump with the Kustomization annotated fluxguard.io/mode: off: fluxguard acts on helm-controller's UpgradeFailed and RollbackSucceeded, reverts the bump in the Kustomization's scope and asks Flux to reconcile the HelmRelease too`,
+  images: { [BAD_APP]: 'crashloop' },
+  kustomizations: ['infrastructure-controllers'],
+  play: (world) => playChartBump(world, { kustomizationOff: true }),
+  checks: [
+    ...helmChecks.slice(0, 4),
+    {
+      name: 'fluxguard asked Flux to reconcile the GitRepository, the Kustomization and the HelmRelease after the revert',
+      holds: (r) => {
+        const requested = after(r, helmRevert(r), 'reconcile-requested', {});
+        return ['GitRepository', 'Kustomization', 'HelmRelease'].every((kind) =>
+          requested.some((s) => s.data.kind === kind),
+        );
+      },
+    },
+    {
+      name: 'the revert was decided for the HelmRelease (its incident, its alert)',
+      holds: (r) => r.alerts.some((a) => a.state === 'reverted' && a.target.kind === 'HelmRelease'),
+    },
+    ...helmChecks.slice(5),
+  ],
 };
 
 /** Every story, by name; the first is the default. */
@@ -460,6 +522,7 @@ export const STORIES: Record<string, Story> = {
   breaker,
   'prometheus-alert': prometheus,
   'helm-upgrade-failure': helmUpgrade,
+  'helm-release-events': helmEvents,
 };
 
 /** The story `fluxguard simulate` plays without `--story`. */

@@ -9,6 +9,8 @@
  * Two checks fail today on the worker, not on the story (see `KNOWN_WORKER_DEFECTS`): they are
  * asserted only when `FLUXGUARD_WORKER_DEFECTS=1`, so the default run stays green while the lead
  * decides; everything else, `run.problems` apart from those two included, is asserted always.
+ * `helm-release-events` (the worker acting on helm-controller's events alone) reverts nothing today
+ * and is played only then too.
  */
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,12 +69,32 @@ describe(`story ${NAME} (--fast)`, () => {
   });
 });
 
-describe.runIf(process.env.FLUXGUARD_WORKER_DEFECTS === '1')(`story ${NAME}: the worker defects`, () => {
+const DEFECTS = process.env.FLUXGUARD_WORKER_DEFECTS === '1';
+
+describe.runIf(DEFECTS)(`story ${NAME}: the worker defects`, () => {
   it.each(KNOWN_WORKER_DEFECTS)('%s', (name) => {
     expect(run.problems).not.toContain(`expected: ${name}`);
   });
 
   it('has no problem at all', () => {
     expect(run.problems).toEqual([]);
+  });
+});
+
+describe.runIf(DEFECTS)('story helm-release-events (--fast)', () => {
+  const events = STORIES['helm-release-events'];
+  if (!events) throw new Error('no story helm-release-events');
+  let eventsRun: SimulationRun;
+
+  beforeAll(async () => {
+    eventsRun = await runStory(events, { root: ROOT, scale: FAST_SCALE });
+  }, 300_000);
+
+  it('keeps the invariants', () => {
+    expect(invariantProblems(eventsRun)).toEqual([]);
+  });
+
+  it.each(events.checks.map((c) => c.name))('%s', (name) => {
+    expect(eventsRun.problems).not.toContain(`expected: ${name}`);
   });
 });
