@@ -144,7 +144,9 @@ const section = [
   'every request: that CPU work, not the 50 ms latency, bounds the concurrent figure on 2 cores (its',
   'column). On one branch the reverts race for the ref; a revert that loses four times is refused',
   'and not tried again (the defect reproduced in `test/simulation/load-defect.test.ts`), so it does',
-  'not count as handled.',
+  'not count as handled. All of them fail at the same revision, so their draft reapply pull',
+  'requests also collide on one branch name (`fluxguard/reapply-<short failing sha>`, the second',
+  'defect in that file): the `POST /git/refs - 422` lines in the run are those.',
   '',
 ].join('\n');
 console.log(section);

@@ -31,7 +31,7 @@ import {
   ProviderNotifier,
   StoryClock,
 } from '../../../sandbox/index.js';
-import { fluxRevision, type LoadObject, type LoadWorld } from './load-world.js';
+import { fluxRevision, LOAD_CLUSTER, type LoadObject, type LoadWorld } from './load-world.js';
 
 const HMAC_TOKEN = 'load-webhook-hmac-token';
 /** How often Flux reconciles one Kustomization for the guard before the load gives up on it. */
@@ -164,7 +164,7 @@ export async function startLoadGuard(world: LoadWorld, options: LoadGuardOptions
       keys: new StaticKeys([HMAC_TOKEN]),
       queue: fifo,
       maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
-      clusterName: 'prod',
+      clusterName: LOAD_CLUSTER,
     },
     logger: new Logger({ serviceName: 'flux-webhook', logLevel: 'SILENT' }),
     log: (line) => {

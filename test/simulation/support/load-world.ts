@@ -39,7 +39,6 @@ import {
   type FluxEventBody,
   GitRepo,
   gitRepository,
-  type KubeObject,
   kustomization,
   type LocalDynamoDb,
   startCapturedSns,
@@ -391,5 +390,3 @@ export function incidentInputOf(event: FluxEventBody): IncidentInput {
 export function fluxRevision(sha: string): string {
   return revisionOf(sha);
 }
-
-export type { KubeObject };
