@@ -250,6 +250,28 @@ export class DynamoDbStateStore implements StateStore {
     return { kind: 'started' };
   }
 
+  async abandonRevert(entry: LedgerEntry): Promise<void> {
+    try {
+      await this.#doc.send(
+        new DeleteCommand({
+          TableName: this.#table,
+          Key: ledgerKey(entry),
+          ConditionExpression: '#status = :pending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':pending': 'pending' },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return;
+      throw new StateStoreError(
+        `state table ${this.#table}: ledger abandon failed: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+
   async completeRevert(entry: LedgerEntry): Promise<void> {
     await this.#send('ledger completion', () =>
       this.#doc.send(

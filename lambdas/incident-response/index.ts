@@ -15,6 +15,7 @@
  *
  * @module
  */
+
 export {
   type AlarmTagReader,
   type AlarmTarget,
@@ -123,6 +124,7 @@ export {
   processIncident,
   type StepNote,
 } from './process-incident.js';
+export { queueUrlOfArn, type ReceivedMessage, redeliverSoon } from './redelivery.js';
 export {
   type BreakerSettings,
   DEFAULT_SETTINGS,

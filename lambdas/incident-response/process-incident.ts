@@ -16,7 +16,7 @@
 import type { Alert, AlertState } from '../alerts/index.js';
 import type { ValidationReport } from '../cluster/index.js';
 import { followUpMessage, type IncidentInput } from '../incidents/index.js';
-import { REAPPLY_BRANCH_PREFIX, type RevertResult, shortSha } from '../revert/index.js';
+import { type RevertResult, reapplyBranch, shortSha } from '../revert/index.js';
 import type { AlarmTargets } from './alarm-targets.js';
 import type { AlertPublisher } from './alert-publisher.js';
 import { type AlertContext, buildAlert } from './build-alert.js';
@@ -824,6 +824,12 @@ export async function processIncident(
         });
         await checkpoint('reverted');
         note('act', `${result.outcome}: ${result.reason}`);
+        if (result.retryable) {
+          // Other reverts of the repository kept moving the branch: nothing was written, so the
+          // ledger entry goes and the message is delivered again, instead of a refusal that stays.
+          await deps.state.abandonRevert(entry);
+          throw new ObjectBusyError(`${result.reason}; the revert of ${shortSha(sha)} is retried`);
+        }
         const status =
           result.outcome === 'reverted' || result.outcome === 'already-reverted'
             ? 'pushed'
@@ -935,7 +941,7 @@ export async function processIncident(
       }
       await checkpoint('reconciled');
       if (settings.reapplyPullRequest && commit && !actions.some((a) => a.kind === 'reapply-pull-request')) {
-        const branch = `${REAPPLY_BRANCH_PREFIX}${shortSha(sha)}`;
+        const branch = reapplyBranch(sha, incidentContext.kustomization);
         alertOnly.push({
           kind: 'reapply-pull-request',
           label: `Reapply pull request (draft, being opened from ${branch})`,

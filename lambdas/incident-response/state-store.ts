@@ -65,6 +65,11 @@ export interface StateStore {
   ): Promise<{ object: number; cluster: number }>;
   /** Writes the ledger entry `pending` unless it exists (or exists pending with an expired lease). */
   beginRevert(entry: LedgerEntry, leaseUntil: Date, now: Date): Promise<BeginRevert>;
+  /**
+   * Removes a `pending` ledger entry whose revert wrote nothing and may be tried again (the branch
+   * kept moving), so the retry need not wait for its lease. A completed entry is left alone.
+   */
+  abandonRevert(entry: LedgerEntry): Promise<void>;
   /** Completes a pending ledger entry: `pushed(commit)` or `pull-request(url)`. */
   completeRevert(entry: LedgerEntry): Promise<void>;
   /** Counts an incident's automatic revert for the breaker; once per incident, however often it is called. */

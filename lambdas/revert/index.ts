@@ -20,7 +20,7 @@
  *   remote bases. A retry after a crash between the push and the caller's record answers
  *   `already-reverted` with the pushed commit, found by its `Fluxguard-Revert-Of` trailer.
  * - `engine.openReapplyPullRequest({ revert, branch, incident })`: a draft pull request on
- *   `fluxguard/reapply-<short sha>` that re-applies the reverted change on top of the revert and
+ *   `fluxguard/reapply-<short sha>-<Kustomization>` that re-applies the reverted change on top of the revert and
  *   mentions its author; an open one is returned as is.
  *
  * @example
@@ -137,6 +137,7 @@ export {
   REAPPLY_BRANCH_PREFIX,
   type ReapplyRequest,
   type ReapplyResult,
+  reapplyBranch,
 } from './reapply.js';
 export {
   assertRepositoryOnApiHost,

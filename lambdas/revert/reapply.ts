@@ -12,6 +12,23 @@ import type { RevertResult } from './revert-engine.js';
 /** The prefix of the branches reapply pull requests are opened from. */
 export const REAPPLY_BRANCH_PREFIX = 'fluxguard/reapply-';
 
+/**
+ * The branch a revert's reapply pull request is opened from: `fluxguard/reapply-<short failing
+ * sha>`, then `-<Kustomization name>` when the revert was scoped to a Kustomization. One commit that
+ * breaks two Kustomizations is reverted once per Kustomization's path, and each revert gets its own
+ * reapply pull request (a shared one would put back only the first one's path).
+ *
+ * @example
+ * reapplyBranch('9f1c2b7e4d…', 'flux-system/apps'); // 'fluxguard/reapply-9f1c2b7-apps'
+ */
+export function reapplyBranch(failing: string, kustomization?: string): string {
+  const name = kustomization
+    ?.split('/')
+    .at(-1)
+    ?.replace(/[^A-Za-z0-9._-]/g, '-');
+  return `${REAPPLY_BRANCH_PREFIX}${shortSha(failing)}${name ? `-${name}` : ''}`;
+}
+
 /** Input of {@link openReapplyPullRequest}. */
 export interface ReapplyRequest {
   /** The result of the revert to undo: `reverted` or `already-reverted`, with its commit. */
@@ -25,7 +42,7 @@ export interface ReapplyRequest {
 export interface ReapplyResult {
   outcome: 'pull-request-opened' | 'already-open' | 'refused';
   reason: string;
-  /** `fluxguard/reapply-<short failing sha>`. */
+  /** `fluxguard/reapply-<short failing sha>-<Kustomization name>` ({@link reapplyBranch}). */
   pullRequestBranch: string;
   pullRequestUrl?: string;
   pullRequestNumber?: number;
@@ -66,7 +83,7 @@ export async function openReapplyPullRequest(
   { revert, branch, incident }: ReapplyRequest,
   beforeWrite: (action: string) => void = () => undefined,
 ): Promise<ReapplyResult> {
-  const pullRequestBranch = `${REAPPLY_BRANCH_PREFIX}${shortSha(revert.failing)}`;
+  const pullRequestBranch = reapplyBranch(revert.failing, incident.kustomization);
   const revertSha = revert.commitSha;
   if ((revert.outcome !== 'reverted' && revert.outcome !== 'already-reverted') || !revertSha) {
     return {

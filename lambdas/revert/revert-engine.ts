@@ -126,6 +126,11 @@ export interface RevertResult {
    * the revert (a retry answers `already-reverted` if so).
    */
   writeMayHaveHappened?: boolean;
+  /**
+   * For `refused`: the refusal is transient (the branch kept moving under every attempt, as when
+   * several reverts of one repository race), so the same revert later may well succeed.
+   */
+  retryable?: boolean;
 }
 
 /** Options of {@link RevertEngine}. */
@@ -598,13 +603,16 @@ export class RevertEngine {
     } catch (error) {
       if (error instanceof NotFastForwardError && attempt <= this.#maxRetries) return 'branch-moved';
       if (error instanceof NotFastForwardError) {
-        return this.#answer(
-          identity,
-          'refused',
-          `${request.branch} kept moving: ${attempt} attempts were not a fast forward`,
-          planned,
-          attempt,
-        );
+        return {
+          ...this.#answer(
+            identity,
+            'refused',
+            `${request.branch} kept moving: ${attempt} attempts were not a fast forward`,
+            planned,
+            attempt,
+          ),
+          retryable: true,
+        };
       }
       if (error instanceof ProtectedBranchError && request.pullRequestFallback !== false) {
         return this.#openPullRequest(

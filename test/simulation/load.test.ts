@@ -8,9 +8,8 @@
  * The 50 Kustomizations share one GitRepository, as in a real cluster: ten commits each broke
  * one path, and Flux reports every Kustomization at the branch head. So ten reverts race for the
  * same branch at once, and every failing Kustomization names the same failing revision. A revert
- * that loses that race four times is never tried again (the defect reproduced on its own in
- * load-defect.test.ts); until it is fixed, such a Kustomization is expected to be alerted
- * "failing" and left alone, and nothing else is tolerated.
+ * that loses that race four times is delivered again and pushed then (ObjectBusyError), so every
+ * failing Kustomization ends reverted, each with its own reapply pull request.
  *
  * The burst is shuffled (so a group's events reach the queue out of order, as Flux's retries
  * deliver them), four events in five are exact duplicates (deduplicated by the FIFO queue), the rest
@@ -74,13 +73,8 @@ function shuffle<T>(items: T[], random: () => number): T[] {
 let w: LoadWorld;
 let guard: LoadGuard;
 let posted = 0;
-/**
- * Failing Kustomizations whose revert lost the race for the branch four times: the known defect
- * of test/simulation/load-defect.test.ts (refused, and never tried again). Empty once it is fixed.
- */
-let lostRace = new Set<string>();
-/** What a failing Kustomization should have ended with, given the known defect. */
-const reverted = (o: LoadObject) => o.behaviour === 'failing' && !lostRace.has(o.name);
+/** Every failing Kustomization ends reverted. */
+const reverted = (o: LoadObject) => o.behaviour === 'failing';
 
 beforeAll(async () => {
   w = await loadWorld({
@@ -126,11 +120,6 @@ beforeAll(async () => {
   await guard.settle(150_000);
   await guard.post(late, 8);
   await guard.settle(60_000);
-  lostRace = new Set(
-    guard.handled
-      .filter((h) => h.outcome?.revert?.outcome === 'refused' && /kept moving/.test(h.outcome.revert.reason))
-      .map((h) => h.outcome?.object?.name ?? ''),
-  );
 }, 240_000);
 
 afterAll(async () => {
@@ -176,7 +165,7 @@ describe(`load: ${EVENTS} Flux events for ${KUSTOMIZATIONS} Kustomizations (${FA
         o.name,
       ).toHaveLength(reverted(o) ? 1 : 0);
     }
-    expect(reverts).toHaveLength(FAILING - lostRace.size);
+    expect(reverts).toHaveLength(FAILING);
     expect(reverts.every((r) => r.revertOf.includes(w.head))).toBe(true);
     // Every reverted path is back at the good commit on the branch.
     for (const o of w.objects.filter(reverted)) {
@@ -184,11 +173,28 @@ describe(`load: ${EVENTS} Flux events for ${KUSTOMIZATIONS} Kustomizations (${FA
     }
   });
 
-  it('leaves no failing Kustomization unreverted except by the known defect, and that one alerted', () => {
-    // The defect shows only when reverts race; it is reproduced on its own in load-defect.test.ts.
-    const failing = w.objects.filter((o) => o.behaviour === 'failing').map((o) => o.name);
-    expect(failing).toEqual(expect.arrayContaining([...lostRace]));
-    expect(lostRace.size).toBeLessThan(FAILING);
+  it('refuses no revert for good: a revert that lost the race for the branch was delivered again', () => {
+    const refused = guard.handled.filter((h) => h.outcome?.revert?.outcome === 'refused');
+    expect(refused.map((h) => h.outcome?.revert?.reason)).toEqual([]);
+  });
+
+  it('opens one reapply pull request per failing Kustomization, each putting back only its own path', async () => {
+    const branches = w.github.pulls.map((p) => p.head).sort();
+    expect(branches).toHaveLength(FAILING);
+    for (const o of w.objects.filter(reverted)) {
+      const pull = w.github.pulls.find((p) => p.head.endsWith(`-${o.name}`));
+      const files = await w.repo.git([
+        'diff-tree',
+        '--no-commit-id',
+        '--name-only',
+        '-r',
+        `refs/heads/${pull?.head}`,
+      ]);
+      expect(
+        files.split('\n').filter((f) => f !== ''),
+        o.name,
+      ).toEqual([`${o.path}/deployment.yaml`]);
+    }
   });
 
   it('alerts once per incident state change: reverted then recovered for each failing one, inconclusive once for each flapping one, nothing for the healthy', () => {
@@ -201,7 +207,7 @@ describe(`load: ${EVENTS} Flux events for ${KUSTOMIZATIONS} Kustomizations (${FA
     for (const o of w.objects) {
       const mine = [...threads.entries()].filter(([key]) => key.startsWith(`${o.name} `));
       const expected = {
-        failing: [reverted(o) ? ['reverted', 'recovered'] : ['failing']],
+        failing: [['reverted', 'recovered']],
         flapping: [['inconclusive']],
         healthy: [],
       }[o.behaviour];

@@ -4,7 +4,9 @@
  * back only its own message group) and the standard follow-up queue (`BatchProcessor`: each message
  * alone). Each record is idempotent (Powertools Idempotency, keyed on the FIFO deduplication id,
  * else the message id). An unparseable message is logged with its id and thrown, so SQS retries it
- * up to the queue's `maxReceiveCount` and then moves it to the dead-letter queue.
+ * up to the queue's `maxReceiveCount` and then moves it to the dead-letter queue. A message that
+ * met a busy object (`ObjectBusyError`), and the messages of its FIFO group held back behind it,
+ * are made visible again after {@link RETRY_SOON_SECONDS} instead of the queue's visibility timeout.
  *
  * @module
  */
@@ -22,7 +24,12 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy, { type MiddyfiedHandler } from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { type IncidentDeps, observeIncident, processIncident } from '../../incident-response/index.js';
+import {
+  type IncidentDeps,
+  ObjectBusyError,
+  observeIncident,
+  processIncident,
+} from '../../incident-response/index.js';
 import { parseIncidentInput, UnparseableMessageError } from '../../incidents/index.js';
 
 /** Options of {@link createIncidentWorkerHandler}. */
@@ -33,7 +40,16 @@ export interface IncidentWorkerHandlerOptions {
   metrics?: Metrics;
   /** Powertools Idempotency's store (the state table); absent: no idempotency (local runs). */
   idempotency?: BasePersistenceLayer;
+  /**
+   * Makes failed records visible again after `seconds` (SQS `ChangeMessageVisibilityBatch`,
+   * {@link redeliverSoon}); returns the entries SQS refused. Absent: they wait out the queue's
+   * visibility timeout.
+   */
+  retrySoon?: (records: SQSRecord[], seconds: number) => Promise<string[]>;
 }
+
+/** How soon a message that met a busy object is delivered again (plus up to 10 s of jitter). */
+export const RETRY_SOON_SECONDS = 15;
 
 /** Whether a batch comes from a FIFO queue (its ARN ends in `.fifo`). */
 export function isFifoBatch(event: SQSEvent): boolean {
@@ -46,6 +62,7 @@ export function createIncidentWorkerHandler({
   logger,
   metrics,
   idempotency,
+  retrySoon,
 }: IncidentWorkerHandlerOptions): MiddyfiedHandler<SQSEvent, SQSBatchResponse, Error, Context> {
   const idempotencyConfig = new IdempotencyConfig({
     // The FIFO deduplication id survives a sender's retry; the follow-up queue has only message ids.
@@ -56,6 +73,7 @@ export function createIncidentWorkerHandler({
   const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>(
     async (event: SQSEvent, context: Context) => {
       const resolved = await deps(context);
+      const busy = new Set<string>();
       const processRecord = async (record: SQSRecord): Promise<string> => {
         let input: ReturnType<typeof parseIncidentInput>;
         try {
@@ -70,7 +88,19 @@ export function createIncidentWorkerHandler({
           }
           throw error;
         }
-        const outcome = await processIncident(input, { messageId: record.messageId }, resolved);
+        let outcome: Awaited<ReturnType<typeof processIncident>>;
+        try {
+          outcome = await processIncident(input, { messageId: record.messageId }, resolved);
+        } catch (error) {
+          if (error instanceof ObjectBusyError) {
+            busy.add(record.messageId);
+            logger.info('object busy: delivered again soon', {
+              messageId: record.messageId,
+              reason: error.message,
+            });
+          }
+          throw error;
+        }
         observeIncident(outcome, { messageId: record.messageId }, metrics ? { logger, metrics } : { logger });
         return outcome.code;
       };
@@ -78,19 +108,44 @@ export function createIncidentWorkerHandler({
         ? makeIdempotent(processRecord, { persistenceStore: idempotency, config: idempotencyConfig })
         : processRecord;
       if (idempotency) idempotencyConfig.registerLambdaContext(context);
-      if (isFifoBatch(event)) {
-        return processPartialResponse(event, recordHandler, new SqsFifoPartialProcessorAsync(), {
-          context,
-          skipGroupOnError: true,
-          throwOnFullBatchFailure: false,
-        });
-      }
-      return processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), {
-        context,
-        throwOnFullBatchFailure: false,
-      });
+      const response = isFifoBatch(event)
+        ? await processPartialResponse(event, recordHandler, new SqsFifoPartialProcessorAsync(), {
+            context,
+            skipGroupOnError: true,
+            throwOnFullBatchFailure: false,
+          })
+        : await processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), {
+            context,
+            throwOnFullBatchFailure: false,
+          });
+      await redeliverBusy(event, response, busy);
+      return response;
     },
   ).use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }));
+
+  /** The failed records that met a busy object, or wait behind one in their FIFO group, come back soon. */
+  async function redeliverBusy(event: SQSEvent, response: SQSBatchResponse, busy: Set<string>) {
+    if (!retrySoon || busy.size === 0) return;
+    const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
+    const group = (r: SQSRecord) => r.attributes.MessageGroupId;
+    const busyGroups = new Set(
+      event.Records.filter((r) => busy.has(r.messageId) && group(r)).map((r) => group(r) as string),
+    );
+    const soon = event.Records.filter(
+      (r) =>
+        failed.has(r.messageId) &&
+        (busy.has(r.messageId) || (group(r) !== undefined && busyGroups.has(group(r) as string))),
+    );
+    if (soon.length === 0) return;
+    const seconds = RETRY_SOON_SECONDS + Math.floor(Math.random() * 11);
+    try {
+      const refused = await retrySoon(soon, seconds);
+      if (refused.length > 0) logger.warn('visibility change refused', { refused });
+    } catch (error) {
+      // They come back after the queue's visibility timeout instead: later, never lost.
+      logger.warn('visibility change failed', { error: (error as Error).message });
+    }
+  }
   if (metrics) handler.use(logMetrics(metrics));
   return handler;
 }

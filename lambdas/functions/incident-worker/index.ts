@@ -9,9 +9,12 @@
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { awsClientTimeouts } from '../../aws/index.js';
 import {
   type ComposedIncidentDeps,
   createIncidentDeps,
+  redeliverSoon,
   TTL_ATTRIBUTE,
 } from '../../incident-response/index.js';
 import { readIncidentWorkerConfig } from './config.js';
@@ -52,10 +55,13 @@ const idempotency = new DynamoDBPersistenceLayer({
   expiryAttr: TTL_ATTRIBUTE,
 });
 
+const sqs = new SQSClient({ ...(config.region ? { region: config.region } : {}), ...awsClientTimeouts() });
+
 /** The Lambda handler. */
 export const handler = createIncidentWorkerHandler({
   deps: async () => (await dependencies()).deps,
   logger,
   metrics,
   idempotency,
+  retrySoon: (records, seconds) => redeliverSoon(sqs, records, seconds),
 });

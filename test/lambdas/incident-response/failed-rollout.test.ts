@@ -49,7 +49,7 @@ describe('a failed rollout, end to end (fake Kubernetes API, fake GitHub over gi
       'GitRepository/flux-system/flux-system requestedAt',
       'Kustomization/flux-system/apps requestedAt',
     ]);
-    expect(w.github.pulls.map((p) => p.head)).toEqual([`fluxguard/reapply-${failing.slice(0, 7)}`]);
+    expect(w.github.pulls.map((p) => p.head)).toEqual([`fluxguard/reapply-${failing.slice(0, 7)}-apps`]);
     expect(w.sns.messages).toHaveLength(1);
     expect(w.sns.messages[0]).toMatchObject({
       topicArn: TOPIC_ARN,
@@ -74,7 +74,7 @@ describe('a failed rollout, end to end (fake Kubernetes API, fake GitHub over gi
     expect(alert?.actions.map((a) => a.kind)).toEqual(['revert-commit', 'reconcile', 'reapply-pull-request']);
     expect(alert?.actions[0]?.url).toContain(revert);
     // The alert went out before the reapply pull request, linking its branch; the incident keeps the pull request.
-    const branch = `fluxguard/reapply-${failing.slice(0, 7)}`;
+    const branch = `fluxguard/reapply-${failing.slice(0, 7)}-apps`;
     expect(pullsWhenAlerted).toBe(0);
     expect(alert?.actions[2]?.url).toMatch(new RegExp(`/acme/gitops/compare/main\\.\\.\\.${branch}$`));
     const apps = { cluster: 'prod', kind: 'Kustomization', namespace: 'flux-system', name: 'apps' } as const;

@@ -41,7 +41,10 @@ function record(messageId: string, body: string, arn: string, group?: string): S
   };
 }
 
-async function handlerFor(v: World) {
+async function handlerFor(
+  v: World,
+  retrySoon?: (records: SQSRecord[], seconds: number) => Promise<string[]>,
+) {
   const logger = new Logger({ serviceName: 'incident-worker', logLevel: 'INFO' });
   const idempotency = new DynamoDBPersistenceLayer({
     tableName: v.tableName,
@@ -51,7 +54,12 @@ async function handlerFor(v: World) {
     expiryAttr: 'expiresAt',
     awsSdkV3Client: v.db.client,
   });
-  const handler = createIncidentWorkerHandler({ deps: () => v.deps, logger, idempotency });
+  const handler = createIncidentWorkerHandler({
+    deps: () => v.deps,
+    logger,
+    idempotency,
+    ...(retrySoon ? { retrySoon } : {}),
+  });
   // A worker's timeout is minutes; the fake GitHub's git work takes seconds on a loaded machine.
   return (event: SQSEvent) => handler(event, { ...lambdaContext(), getRemainingTimeInMillis: () => 300_000 });
 }
@@ -97,6 +105,49 @@ describe('incident-worker handler', () => {
       }),
     );
     expect(lines.filter((l) => l.message === 'incident decision').map((l) => l.messageId)).toEqual(['m-3']);
+  });
+
+  it('brings back in seconds a message that met a busy object, and those of its group behind it, not the others', async () => {
+    // Prepare: another worker holds the object's lease
+    w = await world();
+    const failing = w.shas[1] as string;
+    w.deploy({ state: 'crashloop', attempted: failing });
+    const apps = { cluster: 'prod', kind: 'Kustomization', namespace: 'flux-system', name: 'apps' } as const;
+    await w.store.takeLease(apps, 'another-worker', new Date(w.clock.now.getTime() + 300_000), w.clock.now);
+    const calls: Array<{ ids: string[]; seconds: number }> = [];
+    const invoke = await handlerFor(w, async (records, seconds) => {
+      calls.push({ ids: records.map((r) => r.messageId), seconds });
+      return [];
+    });
+    const v = w;
+    const body = (reason: string, severity: 'info' | 'error', name = 'apps') =>
+      JSON.stringify(
+        (v.flux({ reason, severity, revision: `main@sha1:${failing}`, name }) as { message: unknown })
+          .message,
+      );
+    output = captureOutput();
+
+    // Act
+    const answer = await invoke({
+      Records: [
+        record('m-1', body('HealthCheckFailed', 'error'), FIFO_ARN, 'prod/flux-system/Kustomization/apps'),
+        record(
+          'm-2',
+          body('ReconciliationSucceeded', 'info'),
+          FIFO_ARN,
+          'prod/flux-system/Kustomization/apps',
+        ),
+        record('m-3', '{"version":1,"source":"nope"}', FIFO_ARN, 'prod/flux-system/Kustomization/other'),
+      ],
+    });
+
+    // Assess: both of the busy group fail and come back soon; the unparseable one waits its timeout
+    expect(answer.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['m-1', 'm-2', 'm-3']);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.ids).toEqual(['m-1', 'm-2']);
+    expect(calls[0]?.seconds).toBeGreaterThanOrEqual(15);
+    expect(calls[0]?.seconds).toBeLessThanOrEqual(25);
+    expect(await w.commitsAfter(failing)).toEqual([]);
   });
 
   it('on the standard follow-up queue: one failure holds back nothing else', async () => {
