@@ -71,6 +71,11 @@ export interface DecisionFacts {
   awaitingRecovery: boolean;
   /** An open incident exists for the alarm (alarm-ok resolves it). */
   alarmIncidentOpen: boolean;
+  /**
+   * For a HelmRelease: the incident of the Kustomization that applies it, when that one is already
+   * reverting or reverted (its revert reverts this release too, and its follow-ups watch it).
+   */
+  kustomizationIncident?: string;
   /** The alarm fired within the bake window of the revision applied last. */
   inBakeWindow: boolean;
   /** A follow-up check is still due within the bake window after this one. */

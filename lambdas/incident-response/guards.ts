@@ -70,6 +70,22 @@ export const currentRevisionOnly: Guard = {
   },
 };
 
+/**
+ * A HelmRelease failure its Kustomization's incident already answered (the Kustomization's revert
+ * reverts the release too): no second thread; the Kustomization's incident watches the recovery.
+ */
+export const handledByItsKustomization: Guard = {
+  name: 'kustomization-reverted',
+  check: (f) =>
+    f.kustomizationIncident
+      ? {
+          action: 'ignore',
+          reason: 'kustomization-reverted',
+          detail: `this failure was already reverted in incident ${f.kustomizationIncident} (the HelmRelease's own, or its Kustomization's), which watches the recovery`,
+        }
+      : undefined,
+};
+
 /** A failure of fluxguard's own revert is never reverted: a person decides, and the breaker opens. */
 export const neverRevertARevert: Guard = {
   name: 'revert-of-revert',
@@ -162,13 +178,19 @@ export const modeAllowsRevert: Guard = {
 };
 
 /** Checked before validation: they need nothing but the event and the live object. */
-export const PRE_VALIDATION_GUARDS: readonly Guard[] = [modeOff, notStale, currentRevisionOnly];
+export const PRE_VALIDATION_GUARDS: readonly Guard[] = [
+  modeOff,
+  notStale,
+  currentRevisionOnly,
+  handledByItsKustomization,
+];
 
 /** Every guard a confirmed failure passes before a revert, in order. */
 export const FAILURE_GUARDS: readonly Guard[] = [
   modeOff,
   notStale,
   currentRevisionOnly,
+  handledByItsKustomization,
   neverRevertARevert,
   doubtIsNotFailure,
   notAlreadyBeingFixed,

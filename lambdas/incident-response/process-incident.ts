@@ -15,17 +15,20 @@
  */
 import type { Alert, AlertState } from '../alerts/index.js';
 import type { ValidationReport } from '../cluster/index.js';
+import { isCommitSha } from '../flux/index.js';
 import { followUpMessage, type IncidentInput } from '../incidents/index.js';
 import { type RevertResult, reapplyBranch, shortSha } from '../revert/index.js';
 import type { AlarmTargets } from './alarm-targets.js';
 import type { AlertPublisher } from './alert-publisher.js';
 import { type AlertContext, buildAlert } from './build-alert.js';
-import type {
-  ClusterGateway,
-  ImageAutomationRef,
-  LiveObject,
-  ReconcileRef,
-  RevertTarget,
+import {
+  type ClusterGateway,
+  type ImageAutomationRef,
+  KUSTOMIZATION_NAME_LABEL,
+  KUSTOMIZATION_NAMESPACE_LABEL,
+  type LiveObject,
+  type ReconcileRef,
+  type RevertTarget,
 } from './cluster-gateway.js';
 import { decide } from './decide.js';
 import type { Decision, DecisionFacts, TriggerKind, VerdictFacts } from './decision.js';
@@ -207,7 +210,10 @@ export async function processIncident(
       );
       return outcome('ignored', 'not-a-rollout');
     }
-    const revision = event.revision?.raw;
+    // helm-controller's RollbackSucceeded names the version rolled back to; the failing one is the
+    // version the HelmRelease attempts, read from the live object below.
+    const rolledBack = event.kind === 'HelmRelease' && event.reason === 'RollbackSucceeded';
+    const revision = rolledBack ? undefined : event.revision?.raw;
     resolved = {
       object: { cluster: event.cluster, kind: event.kind, namespace: event.namespace, name: event.name },
       trigger: fluxTrigger(classification.category, event.kind, event.reason),
@@ -331,8 +337,12 @@ export async function processIncident(
         : `the live object could not be read: ${liveError}`,
     );
 
+    const helmRolledBack =
+      input.source === 'flux' &&
+      object.kind === 'HelmRelease' &&
+      input.message.event.reason === 'RollbackSucceeded';
     const open = state.incidents.filter((i) => !FINAL_STATES.includes(i.state));
-    let revision = r.revision;
+    let revision = r.revision ?? (helmRolledBack ? live?.lastAttemptedRevision : undefined);
     let inBakeWindow = false;
     if (r.trigger === 'alarm' && state.applied) {
       const start = Date.parse(state.applied.appliedAt);
@@ -341,15 +351,43 @@ export async function processIncident(
       if (inBakeWindow) revision = state.applied.revision;
     }
     const failingSha = shaOf(revision);
+    // A HelmRelease's revision is its chart version: the incident is keyed on it, so helm-controller's
+    // retries of one failed upgrade stay in one thread.
     const id =
       r.trigger === 'alarm' && !inBakeWindow
         ? incidentId(object, `alarm:${r.alarmName}:${r.eventAt}`)
-        : incidentId(object, failingSha ?? r.eventAt);
+        : incidentId(object, failingSha ?? revision ?? r.eventAt);
     let incident = state.incidents.find((i) => i.id === id);
     const alarmIncident = r.alarmName ? open.find((i) => i.alarmName === r.alarmName) : undefined;
     const awaiting = open.find(
       (i) => i.state === 'reverted' && (revision === undefined || !sameCommit(i.revision, revision)),
     );
+    // A HelmRelease whose Kustomization is already reverted: that incident answers this failure.
+    const ownerName = live?.labels[KUSTOMIZATION_NAME_LABEL];
+    const ownerNamespace = live?.labels[KUSTOMIZATION_NAMESPACE_LABEL];
+    let kustomizationIncident: string | undefined;
+    if (
+      object.kind === 'HelmRelease' &&
+      ownerName &&
+      ownerNamespace &&
+      FAILURE_TRIGGERS.includes(r.trigger)
+    ) {
+      const owner = await deps.state.loadObject({
+        cluster: object.cluster,
+        kind: 'Kustomization',
+        namespace: ownerNamespace,
+        name: ownerName,
+      });
+      kustomizationIncident = owner.incidents.find(
+        (i) => i.state === 'reverting' || i.state === 'reverted',
+      )?.id;
+    }
+    // helm-controller keeps retrying the failed version until it applies the reverted spec: those
+    // failures belong to this HelmRelease's incident, already reverted, which watches the recovery.
+    const ownReverted = state.incidents.find((i) => i.id === id && i.state === 'reverted');
+    if (object.kind === 'HelmRelease' && ownReverted && FAILURE_TRIGGERS.includes(r.trigger)) {
+      kustomizationIncident ??= ownReverted.id;
+    }
     const ownRevertOf = open.find(
       (i) => i.revertCommit !== undefined && sameCommit(i.revertCommit, revision),
     );
@@ -375,6 +413,7 @@ export async function processIncident(
       ledgerPending: false,
       awaitingRecovery: awaiting !== undefined,
       alarmIncidentOpen: alarmIncident !== undefined,
+      ...(kustomizationIncident ? { kustomizationIncident } : {}),
       inBakeWindow,
       bakeChecksLeft: false,
     };
@@ -382,11 +421,6 @@ export async function processIncident(
       const end = Date.parse(input.followUp.appliedAt) + bakeMinutes * 60_000;
       facts.bakeChecksLeft = at.getTime() + settings.followUpSeconds * 1000 < end;
     }
-
-    const helmRolledBack =
-      input.source === 'flux' &&
-      object.kind === 'HelmRelease' &&
-      input.message.event.reason === 'RollbackSucceeded';
 
     // 3. Guards that need no validation, then validation.
     const failureTrigger = FAILURE_TRIGGERS.includes(r.trigger) && !(r.trigger === 'alarm' && !inBakeWindow);
@@ -468,7 +502,10 @@ export async function processIncident(
           git.inspect({
             branch: target.source.branch,
             failing: gitSha,
-            ...(state.lastKnownGood ? { lastKnownGood: state.lastKnownGood.sha } : {}),
+            // A HelmRelease's last known good is a chart version, not a commit git can compare.
+            ...(state.lastKnownGood && isCommitSha(state.lastKnownGood.sha)
+              ? { lastKnownGood: state.lastKnownGood.sha }
+              : {}),
             scope: target.path,
           }),
         ]);

@@ -11,7 +11,7 @@ import {
   withGitRepository,
 } from './flux-context.js';
 import { assessProbe, healthTargets } from './health.js';
-import { assessHelmRelease } from './helm-release.js';
+import { assessHelmRelease, releaseLagsSpec } from './helm-release.js';
 import { assessPods, currentPods } from './pods.js';
 import type { ReleaseReport, WorkloadReport } from './report.js';
 import { assessRollout } from './rollout.js';
@@ -292,7 +292,38 @@ async function assessRelease(
   const workloads = await settle(
     helmWorkloads(release, snapshot).map((item) => assessWorkload(item, snapshot, settings, reader)),
   );
-  return [releaseStatus(release, flux), ...workloads];
+  // Until helm-controller acts on the newest spec, the release's workloads are the previous spec's
+  // (a Helm action in flight is never interrupted): their failures are not this revision's.
+  const previousSpec = releaseLagsSpec(flux.helm ?? {});
+  return [
+    releaseStatus(release, flux),
+    ...(previousSpec ? workloads.map(ofPreviousSpec(release)) : workloads),
+  ];
+}
+
+/** A workload's failures as pending: it runs what the release declared before its newest spec. */
+function ofPreviousSpec(release: ObjectRef): (item: Assessed) => Assessed {
+  const why = {
+    object: objectName(release),
+    field: 'status.observedGeneration',
+    value: 'behind metadata.generation: its workloads still run the previous spec',
+  };
+  const pending = (observation?: Observation): Observation | undefined =>
+    observation?.state === 'fail'
+      ? {
+          state: 'pending',
+          evidence: [
+            why,
+            ...observation.evidence.map(({ definitive: _definitive, ...evidence }) => evidence),
+          ],
+        }
+      : observation;
+  return (item) => {
+    const rollout = pending(item.rollout);
+    const pods = pending(item.pods);
+    const http = pending(item.http);
+    return { ...item, ...(rollout ? { rollout } : {}), ...(pods ? { pods } : {}), ...(http ? { http } : {}) };
+  };
 }
 
 /** Reads a HelmRelease listed in an inventory, then assesses it like a HelmRelease target. */

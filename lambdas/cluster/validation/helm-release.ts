@@ -12,6 +12,12 @@ const FAILED_REASONS: ReadonlySet<string> = new Set([
   'UninstallFailed',
 ]);
 
+/** helm-controller has not acted on the HelmRelease's newest spec yet (`observedGeneration` behind). */
+export function releaseLagsSpec(status: HelmReleaseStatus): boolean {
+  const { generation, observedGeneration } = status;
+  return generation !== undefined && (observedGeneration ?? 0) < generation;
+}
+
 /**
  * A HelmRelease's own status, as one rollout observation: helm-controller has not seen the new spec
  * yet, or is still acting (`Ready=Unknown`, `Reconciling=True`): pending. The last action failed
@@ -33,7 +39,7 @@ export function assessHelmRelease(release: ObjectRef, status: HelmReleaseStatus)
     });
   }
   const { generation, observedGeneration } = status;
-  if (generation !== undefined && (observedGeneration ?? 0) < generation) {
+  if (releaseLagsSpec(status)) {
     const lag = `${observedGeneration ?? 'none'} < metadata.generation ${generation}`;
     return {
       state: 'pending',

@@ -273,6 +273,37 @@ describe('validating a rollout against the fake Kubernetes API', () => {
     expect(report.verdict).toBe('inconclusive');
   });
 
+  it.each([
+    ['has acted on its newest spec', 2, 'fail', true],
+    ['has not acted on its newest spec yet (a Helm action in flight)', 3, 'pending', false],
+  ] as const)(
+    'judges crash-looping release workloads by whether helm-controller %s',
+    async (_when, generation, podsCheck, definitive) => {
+      // Prepare
+      const helmLabels = {
+        'helm.toolkit.fluxcd.io/name': 'podinfo',
+        'helm.toolkit.fluxcd.io/namespace': 'apps',
+      };
+      const release = helmRelease('podinfo', 'apps', 'podinfo');
+      release.metadata.generation = generation;
+      api.put(
+        release,
+        ...app('podinfo', { namespace: 'podinfo', labels: helmLabels, owner: {}, state: 'crashloop' }),
+      );
+
+      // Act
+      const report = await validateRollout(
+        { target: { kind: 'HelmRelease', namespace: 'apps', name: 'podinfo' }, checks: 1, intervalMs: 0 },
+        { reader },
+      );
+
+      // Assess
+      expect(report.layers.pods.checks).toEqual([podsCheck]);
+      expect(report.definitiveFailure).toBe(definitive);
+      expect(report.verdict === 'fail').toBe(definitive);
+    },
+  );
+
   it('validates the workloads a HelmRelease labels in its release namespace, and no others', async () => {
     // Prepare
     const helmLabels = {

@@ -191,6 +191,7 @@ describe('decide: a failed rollout, guard by guard', () => {
       'mode-off',
       'stale',
       'current-revision',
+      'kustomization-reverted',
       'revert-of-revert',
       'doubt',
       'fix-in-flight',
