@@ -617,6 +617,7 @@ export async function processIncident(
         touched.add('incident');
         kind = 'alerted';
       }
+      if (object.kind === 'Kustomization' && report) await recoverReleases(report, revision, decision);
     } else if (decision.action === 'schedule-follow-up' && revision) {
       const appliedAt = input.source === 'follow-up' ? input.followUp.appliedAt : r.eventAt;
       if (r.trigger === 'applied') {
@@ -742,6 +743,46 @@ export async function processIncident(
       ...(secondsToAction !== undefined ? { secondsToAction } : {}),
       ...(failure ? { error: failure } : {}),
     });
+
+    /**
+     * The HelmReleases of a Kustomization healthy on fluxguard's revert: their incidents reverted by
+     * that commit recover with it (helm-controller may settle on the good chart without an event).
+     */
+    async function recoverReleases(passing: ValidationReport, good: string, why: Decision): Promise<void> {
+      for (const release of passing.releases) {
+        const ref: ObjectRef = { cluster: object.cluster, kind: 'HelmRelease', ...release };
+        const { incidents } = await deps.state.loadObject(ref);
+        for (const reverted of incidents.filter(
+          (i) => i.state === 'reverted' && i.revertCommit !== undefined && sameCommit(i.revertCommit, good),
+        )) {
+          reverted.state = 'recovered';
+          reverted.recoveredAt = stamp;
+          reverted.updatedAt = stamp;
+          if (reverted.alertState !== 'recovered') {
+            await deps.alerts.publish(
+              buildAlert({
+                settings,
+                incident: reverted,
+                state: 'recovered',
+                severity: 'info',
+                trigger: r.alertTrigger,
+                decision: why,
+                actions: reverted.actions,
+                at,
+                report: passing,
+                revision: good,
+              }),
+            );
+            reverted.alertState = 'recovered';
+          }
+          await deps.state.putIncident(reverted);
+          note(
+            'record',
+            `${objectKey(ref)} recovered with ${objectKey(object)} at ${good} (incident ${reverted.id})`,
+          );
+        }
+      }
+    }
 
     /**
      * Whether the failing commit came from image automation (its author is an

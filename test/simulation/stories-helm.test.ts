@@ -6,9 +6,8 @@
  * its timeline must keep every invariant and pass the story's checks (kinds and data on the
  * timeline, the repository's files, the alerts: never the wording).
  *
- * One check fails today on the worker, not on the story (see `KNOWN_WORKER_DEFECTS`); every other
- * check and invariant is asserted. `helm-release-events` (the worker acting on helm-controller's
- * events alone) is played by `fluxguard simulate --story helm-release-events`.
+ * Every check and invariant is asserted, for this story and for `helm-release-events` (the same
+ * bump with the Kustomization at mode off, so only helm-controller's events make the worker act).
  */
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,15 +17,6 @@ import { invariantProblems, runStory, type SimulationRun, STORIES } from '../../
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const NAME = 'helm-upgrade-failure';
-
-/**
- * The check the worker does not meet yet (lambdas/incident-response): the HelmRelease's incident is
- * reverted, but nothing resolves it once helm-controller settles on the good chart without an
- * action of its own (no event), so no `recovered` alert follows. Issue 15 stays open on it.
- */
-const KNOWN_WORKER_DEFECTS = [
-  'the incident resolved in the same thread: reverted, then recovered, never not-recovered',
-];
 
 const story = STORIES[NAME];
 if (!story) throw new Error(`no story ${NAME}`);
@@ -41,17 +31,12 @@ describe(`story ${NAME} (--fast)`, () => {
     expect(invariantProblems(run)).toEqual([]);
   });
 
-  it('names every known worker defect after one of its checks', () => {
-    const names = story.checks.map((c) => c.name);
-    expect(KNOWN_WORKER_DEFECTS.filter((d) => !names.includes(d))).toEqual([]);
-  });
-
-  it('has no problem but the known worker defects', () => {
-    expect(run.problems.filter((p) => !KNOWN_WORKER_DEFECTS.some((d) => p === `expected: ${d}`))).toEqual([]);
+  it('has no problem at all', () => {
+    expect(run.problems).toEqual([]);
   });
 
   // The run judges its checks while its stand-ins still run (the git repository is gone after).
-  it.each(story.checks.map((c) => c.name).filter((n) => !KNOWN_WORKER_DEFECTS.includes(n)))('%s', (name) => {
+  it.each(story.checks.map((c) => c.name))('%s', (name) => {
     expect(run.problems).not.toContain(`expected: ${name}`);
   });
 
@@ -61,5 +46,23 @@ describe(`story ${NAME} (--fast)`, () => {
     expect(reverts.map((s) => s.data.failing)).toEqual([`main@sha1:${String(bump?.data.sha)}`]);
     expect(run.pullRequests).toHaveLength(1);
     expect(run.alerts.some((a) => a.state === 'reverted')).toBe(true);
+  });
+});
+
+describe('story helm-release-events (--fast)', () => {
+  const events = STORIES['helm-release-events'];
+  if (!events) throw new Error('no story helm-release-events');
+  let eventsRun: SimulationRun;
+
+  beforeAll(async () => {
+    eventsRun = await runStory(events, { root: ROOT, scale: FAST_SCALE });
+  }, 300_000);
+
+  it('keeps the invariants', () => {
+    expect(invariantProblems(eventsRun)).toEqual([]);
+  });
+
+  it.each(events.checks.map((c) => c.name))('%s', (name) => {
+    expect(eventsRun.problems).not.toContain(`expected: ${name}`);
   });
 });
