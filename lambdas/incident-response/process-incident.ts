@@ -618,7 +618,17 @@ export async function processIncident(
         kind = 'alerted';
       }
       if (object.kind === 'Kustomization' && report) await recoverReleases(report, revision, decision);
-    } else if (decision.action === 'schedule-follow-up' && revision) {
+    } else if (
+      r.trigger === 'succeeded' &&
+      object.kind === 'Kustomization' &&
+      report?.verdict === 'pass' &&
+      revision
+    ) {
+      // Whatever the Kustomization's own mode (`off` included), its HelmReleases' incidents reverted
+      // by this commit recover with it.
+      await recoverReleases(report, revision, decision);
+    }
+    if (decision.action === 'schedule-follow-up' && revision) {
       const appliedAt = input.source === 'follow-up' ? input.followUp.appliedAt : r.eventAt;
       if (r.trigger === 'applied') {
         await deps.state.putApplied(object, { revision, sha: shaOf(revision) ?? revision, appliedAt });
