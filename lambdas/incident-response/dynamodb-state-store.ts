@@ -420,6 +420,17 @@ export class DynamoDbStateStore implements StateStore {
     }
   }
 
+  async readLease(ref: ObjectRef): Promise<{ owner: string; until: Date } | undefined> {
+    const answer = await this.#send('lease read', () =>
+      this.#doc.send(
+        new GetCommand({ TableName: this.#table, Key: { pk: objectPk(ref), sk: 'LEASE' }, ConsistentRead: true }),
+      ),
+    );
+    const item = answer.Item as { owner?: string; until?: string } | undefined;
+    if (!item?.owner || !item.until) return undefined;
+    return { owner: item.owner, until: new Date(item.until) };
+  }
+
   async releaseLease(ref: ObjectRef, owner: string): Promise<void> {
     try {
       await this.#doc.send(

@@ -9,6 +9,13 @@ export class IncidentResponseError extends Error {
  */
 export class ObjectBusyError extends IncidentResponseError {
   override name = 'ObjectBusyError';
+  /** When the holder's lease ends, if known: the message is best delivered again then. */
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(message: string, options: { retryAfterSeconds?: number; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
 }
 
 /** The state table refused or failed a read or write. */

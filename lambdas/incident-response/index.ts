@@ -114,10 +114,18 @@ export {
   shaOf,
   targetLabel,
 } from './model.js';
+export {
+  LEASE_POLL_FIRST_MS,
+  LEASE_POLL_MAX_MS,
+  type LeaseWait,
+  RUN_RESERVE_MS,
+  takeObjectLease,
+} from './object-lease.js';
 export { INCIDENT_METRICS, type IncidentObservers, observeIncident } from './observe.js';
 export {
   type IncidentDeps,
   type IncidentOutcome,
+  type MessageMeta,
   type OutcomeKind,
   PIPELINE_STEPS,
   type PipelineStep,

@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { Alert, AlertState } from '../alerts/index.js';
 import type { ValidationReport } from '../cluster/index.js';
 import { isCommitSha } from '../flux/index.js';
@@ -52,6 +53,7 @@ import {
   shaOf,
 } from './model.js';
 import type { IncidentSettings } from './settings.js';
+import { takeObjectLease } from './object-lease.js';
 import type { StateStore } from './state-store.js';
 
 /** What the pipeline needs. */
@@ -65,11 +67,21 @@ export interface IncidentDeps {
   followUps: FollowUpScheduler;
   alarms: AlarmTargets;
   now?: () => Date;
+  /** Pauses (waiting for an object's lease); `setTimeout` unless a story clock or a test gives one. */
+  sleep?: (ms: number) => Promise<void>;
   /**
    * Called after each step that wrote something, with the step's name; tests throw from it to
    * inject a crash between two steps.
    */
   checkpoint?: (step: PipelineStep) => void | Promise<void>;
+}
+
+/** The message being handled. */
+export interface MessageMeta {
+  /** The SQS message id: the owner of the object's lease and of a pending revert. */
+  messageId: string;
+  /** Time left in the invocation (Lambda's `getRemainingTimeInMillis`); bounds the wait for a lease. */
+  remainingTimeMs?: () => number;
 }
 
 /** The steps after which the pipeline has written something (where a crash can leave state behind). */
@@ -176,7 +188,7 @@ function evidenceLines(report: ValidationReport): string[] {
 /** Runs one incident input through the pipeline. Throws only to have the message retried. */
 export async function processIncident(
   input: IncidentInput,
-  meta: { messageId: string },
+  meta: MessageMeta,
   deps: IncidentDeps,
 ): Promise<IncidentOutcome> {
   const now = deps.now ?? (() => new Date());
@@ -296,13 +308,17 @@ export async function processIncident(
   // One message per object at a time, whatever its source: Flux events (one FIFO group per
   // object), follow-ups (a standard queue), alarms and Alertmanager (their own groups) all take the
   // object's lease. The last record of the run ends it; a redelivered message takes it again.
+  // A holder is usually inside its confirmation window: wait for it a while before giving up.
   const lease = {
     owner: meta.messageId,
-    until: new Date(now().getTime() + settings.revertLeaseSeconds * 1000),
+    until: await takeObjectLease(deps.state, object, meta.messageId, {
+      leaseSeconds: settings.revertLeaseSeconds,
+      maxWaitMs: settings.leaseWaitMs,
+      ...(meta.remainingTimeMs ? { remainingTimeMs: meta.remainingTimeMs } : {}),
+      sleep: deps.sleep ?? ((ms) => sleepFor(ms)),
+      now,
+    }),
   };
-  if (!(await deps.state.takeLease(object, lease.owner, lease.until, now()))) {
-    throw new ObjectBusyError(`${objectKey(object)} is being handled by another worker`);
-  }
   let leaseEnded = false;
   try {
     return await run(resolved);

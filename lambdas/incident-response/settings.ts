@@ -42,6 +42,8 @@ export interface IncidentSettings {
   breaker: BreakerSettings;
   /** How long a pending revert is protected from other workers (longer than a revert can take). */
   revertLeaseSeconds: number;
+  /** How long a message waits in process for another holder of its object's lease. */
+  leaseWaitMs: number;
 }
 
 /** The defaults the issue and the docs name. */
@@ -56,6 +58,7 @@ export const DEFAULT_SETTINGS: Omit<IncidentSettings, 'cluster' | 'environment'>
   reapplyPullRequest: true,
   breaker: { maxPerObject: 3, objectWindowHours: 6, maxPerCluster: 10, clusterWindowHours: 1 },
   revertLeaseSeconds: 300,
+  leaseWaitMs: 60_000,
 };
 
 /**
@@ -107,5 +110,6 @@ export function readIncidentSettings(env: Environment, cluster: string): Inciden
       }),
     },
     revertLeaseSeconds: d.revertLeaseSeconds,
+    leaseWaitMs: d.leaseWaitMs,
   };
 }

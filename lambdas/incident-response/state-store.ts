@@ -90,6 +90,8 @@ export interface StateStore {
    * `false` when another holds it. The same owner (a redelivered message) takes it again.
    */
   takeLease(ref: ObjectRef, owner: string, until: Date, now: Date): Promise<boolean>;
+  /** Who holds the object's lease, and until when (strongly consistent); none: `undefined`. */
+  readLease(ref: ObjectRef): Promise<{ owner: string; until: Date } | undefined>;
   releaseLease(ref: ObjectRef, owner: string): Promise<void>;
   summary(limit?: number): Promise<StateSummary>;
 }

@@ -336,6 +336,7 @@ export async function runStory(story: Story, options: SimulationOptions): Promis
       },
       alarms: new AlarmTargets({ tags: async () => ({}) }, { defaultCluster: SIMULATED_CLUSTER.name }),
       now: () => clock.now(),
+      sleep: (ms: number) => clock.sleep(ms),
     };
     const consume = async (body: string, messageId: string) => {
       const input = parseIncidentInput(body);

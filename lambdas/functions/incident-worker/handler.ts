@@ -5,8 +5,9 @@
  * alone). Each record is idempotent (Powertools Idempotency, keyed on the FIFO deduplication id,
  * else the message id). An unparseable message is logged with its id and thrown, so SQS retries it
  * up to the queue's `maxReceiveCount` and then moves it to the dead-letter queue. A message that
- * met a busy object (`ObjectBusyError`), and the messages of its FIFO group held back behind it,
- * are made visible again after {@link RETRY_SOON_SECONDS} instead of the queue's visibility timeout.
+ * met a busy object (`ObjectBusyError`, after waiting for it in process), and the messages of its
+ * FIFO group held back behind it, are made visible again when the lease it met ends (at least
+ * {@link RETRY_SOON_SECONDS}) instead of after the queue's visibility timeout.
  *
  * @module
  */
@@ -48,7 +49,10 @@ export interface IncidentWorkerHandlerOptions {
   retrySoon?: (records: SQSRecord[], seconds: number) => Promise<string[]>;
 }
 
-/** How soon a message that met a busy object is delivered again (plus up to 10 s of jitter). */
+/**
+ * How soon a message that met a busy object is delivered again (plus up to 10 s of jitter), unless
+ * the lease it met ends later: then when that lease ends.
+ */
 export const RETRY_SOON_SECONDS = 15;
 
 /** Whether a batch comes from a FIFO queue (its ARN ends in `.fifo`). */
@@ -73,7 +77,8 @@ export function createIncidentWorkerHandler({
   const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>(
     async (event: SQSEvent, context: Context) => {
       const resolved = await deps(context);
-      const busy = new Set<string>();
+      /** Busy message ids, with when the lease they met ends (0: unknown). */
+      const busy = new Map<string, number>();
       const processRecord = async (record: SQSRecord): Promise<string> => {
         let input: ReturnType<typeof parseIncidentInput>;
         try {
@@ -90,10 +95,14 @@ export function createIncidentWorkerHandler({
         }
         let outcome: Awaited<ReturnType<typeof processIncident>>;
         try {
-          outcome = await processIncident(input, { messageId: record.messageId }, resolved);
+          outcome = await processIncident(
+            input,
+            { messageId: record.messageId, remainingTimeMs: () => context.getRemainingTimeInMillis() },
+            resolved,
+          );
         } catch (error) {
           if (error instanceof ObjectBusyError) {
-            busy.add(record.messageId);
+            busy.set(record.messageId, error.retryAfterSeconds ?? 0);
             logger.info('object busy: delivered again soon', {
               messageId: record.messageId,
               reason: error.message,
@@ -124,7 +133,7 @@ export function createIncidentWorkerHandler({
   ).use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }));
 
   /** The failed records that met a busy object, or wait behind one in their FIFO group, come back soon. */
-  async function redeliverBusy(event: SQSEvent, response: SQSBatchResponse, busy: Set<string>) {
+  async function redeliverBusy(event: SQSEvent, response: SQSBatchResponse, busy: Map<string, number>) {
     if (!retrySoon || busy.size === 0) return;
     const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
     const group = (r: SQSRecord) => r.attributes.MessageGroupId;
@@ -137,7 +146,9 @@ export function createIncidentWorkerHandler({
         (busy.has(r.messageId) || (group(r) !== undefined && busyGroups.has(group(r) as string))),
     );
     if (soon.length === 0) return;
-    const seconds = RETRY_SOON_SECONDS + Math.floor(Math.random() * 11);
+    // Not before the lease they met ends: a holder still there after the wait may have crashed, and
+    // three early receives would dead-letter the message before its lease runs out.
+    const seconds = Math.max(RETRY_SOON_SECONDS, ...busy.values()) + Math.floor(Math.random() * 11);
     try {
       const refused = await retrySoon(soon, seconds);
       if (refused.length > 0) logger.warn('visibility change refused', { refused });

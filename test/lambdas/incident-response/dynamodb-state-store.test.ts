@@ -132,6 +132,15 @@ describe('DynamoDbStateStore against dynalite (real conditional writes)', () => 
     expect(await s.takeLease(ref, 'a', at(4), at(2))).toBe(true);
   });
 
+  it('tells who holds the object lease and until when, and nothing once it is released', async () => {
+    const s = await store();
+    expect(await s.readLease(ref)).toBeUndefined();
+    await s.takeLease(ref, 'a', at(1), T);
+    expect(await s.readLease(ref)).toEqual({ owner: 'a', until: at(1) });
+    await s.releaseLease(ref, 'a');
+    expect(await s.readLease(ref)).toBeUndefined();
+  });
+
   it('records an incident and a decision and ends the lease in one request', async () => {
     // Prepare
     const s = await store();

@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { IncidentOutcome, PipelineStep } from '../../../lambdas/incident-response/index.js';
+import {
+  type IncidentOutcome,
+  LEASE_POLL_MAX_MS,
+  type PipelineStep,
+  processIncident,
+  RUN_RESERVE_MS,
+} from '../../../lambdas/incident-response/index.js';
 import { followUpMessage, type IncidentInput } from '../../../lambdas/incidents/index.js';
 import { type World, world } from './support/world.js';
 
@@ -100,5 +106,78 @@ describe('one message per object at a time, whatever its queue', () => {
     // Assess: the other object's check ran to its own decision while the first held its lease
     expect(seen.error).toBeUndefined();
     expect(seen.outcome?.object?.name).toBe('infrastructure');
+  });
+
+  describe('a message that meets another holder', () => {
+    const apps = { cluster: 'prod', kind: 'Kustomization', namespace: 'flux-system', name: 'apps' } as const;
+
+    /** A world where another worker holds the lease of `apps` for 300 s, and a failure to handle. */
+    async function heldByAnother() {
+      const v = await world();
+      w = v;
+      const failing = v.shas[1] as string;
+      v.deploy({ state: 'crashloop', attempted: failing });
+      await v.store.takeLease(apps, 'another-worker', new Date(v.clock.now.getTime() + 300_000), v.clock.now);
+      const pauses: number[] = [];
+      const message = v.flux({ reason: 'HealthCheckFailed', severity: 'error', revision: `main@sha1:${failing}` });
+      return { v, failing, pauses, message };
+    }
+
+    it('waits for a holder that lets go within the wait, then takes the lease and runs', async () => {
+      // Prepare: the holder lets go after the third pause
+      const { v, failing, pauses, message } = await heldByAnother();
+      v.deps.sleep = async (ms) => {
+        pauses.push(ms);
+        v.clock.now = new Date(v.clock.now.getTime() + ms);
+        if (pauses.length === 3) await v.store.releaseLease(apps, 'another-worker');
+      };
+
+      // Act
+      const outcome = await v.run(message, 'flux-1');
+
+      // Assess: handled in this delivery, not thrown back to the queue
+      expect(outcome.revert?.outcome).toBe('reverted');
+      expect(pauses).toHaveLength(3);
+      expect(pauses[1]).toBeGreaterThan(pauses[0] as number);
+      expect(await v.commitsAfter(failing)).toHaveLength(1);
+    });
+
+    it('gives up after the wait when the holder keeps the lease, saying when that lease ends', async () => {
+      // Prepare
+      const { v, failing, pauses, message } = await heldByAnother();
+      v.deps.sleep = async (ms) => {
+        pauses.push(ms);
+        v.clock.now = new Date(v.clock.now.getTime() + ms);
+      };
+
+      // Act
+      const run = v.run(message, 'flux-1');
+
+      // Assess: 60 s of pauses, each at most 2 s, then busy until the lease's end (300 s - 60 s)
+      await expect(run).rejects.toMatchObject({ name: 'ObjectBusyError', retryAfterSeconds: 240 });
+      expect(pauses.reduce((a, b) => a + b, 0)).toBe(v.settings.leaseWaitMs);
+      expect(Math.max(...pauses)).toBeLessThanOrEqual(LEASE_POLL_MAX_MS);
+      expect(await v.commitsAfter(failing)).toHaveLength(0);
+    });
+
+    it('waits no longer than the invocation leaves time for the run', async () => {
+      // Prepare: 5 s left beyond what a run needs
+      const { v, pauses, message } = await heldByAnother();
+      v.deps.sleep = async (ms) => {
+        pauses.push(ms);
+        v.clock.now = new Date(v.clock.now.getTime() + ms);
+      };
+
+      // Act
+      const run = processIncident(
+        message,
+        { messageId: 'flux-1', remainingTimeMs: () => RUN_RESERVE_MS + 5_000 },
+        v.deps,
+      );
+
+      // Assess
+      await expect(run).rejects.toMatchObject({ name: 'ObjectBusyError', retryAfterSeconds: 295 });
+      expect(pauses.reduce((a, b) => a + b, 0)).toBe(5_000);
+    });
   });
 });

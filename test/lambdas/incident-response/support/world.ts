@@ -146,6 +146,7 @@ export async function world(
     reapplyPullRequest: true,
     breaker: { maxPerObject: 3, objectWindowHours: 6, maxPerCluster: 10, clusterWindowHours: 1 },
     revertLeaseSeconds: 300,
+    leaseWaitMs: 60_000,
     ...settings,
   };
   const endpoint = await endpointFromKubeConfig(kube.kubeConfig());
@@ -186,6 +187,10 @@ export async function world(
     followUps: scheduler,
     alarms: new AlarmTargets(tagReader, { defaultCluster: 'prod' }),
     now: () => clock.now,
+    // Waiting (for a lease) moves the test clock, not the wall clock.
+    sleep: async (ms) => {
+      clock.now = new Date(clock.now.getTime() + ms);
+    },
   };
   let messages = 0;
   const w: World = {
