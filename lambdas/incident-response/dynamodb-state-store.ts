@@ -423,7 +423,11 @@ export class DynamoDbStateStore implements StateStore {
   async readLease(ref: ObjectRef): Promise<{ owner: string; until: Date } | undefined> {
     const answer = await this.#send('lease read', () =>
       this.#doc.send(
-        new GetCommand({ TableName: this.#table, Key: { pk: objectPk(ref), sk: 'LEASE' }, ConsistentRead: true }),
+        new GetCommand({
+          TableName: this.#table,
+          Key: { pk: objectPk(ref), sk: 'LEASE' },
+          ConsistentRead: true,
+        }),
       ),
     );
     const item = answer.Item as { owner?: string; until?: string } | undefined;

@@ -52,8 +52,8 @@ import {
   sameCommit,
   shaOf,
 } from './model.js';
-import type { IncidentSettings } from './settings.js';
 import { takeObjectLease } from './object-lease.js';
+import type { IncidentSettings } from './settings.js';
 import type { StateStore } from './state-store.js';
 
 /** What the pipeline needs. */

@@ -119,7 +119,11 @@ describe('one message per object at a time, whatever its queue', () => {
       v.deploy({ state: 'crashloop', attempted: failing });
       await v.store.takeLease(apps, 'another-worker', new Date(v.clock.now.getTime() + 300_000), v.clock.now);
       const pauses: number[] = [];
-      const message = v.flux({ reason: 'HealthCheckFailed', severity: 'error', revision: `main@sha1:${failing}` });
+      const message = v.flux({
+        reason: 'HealthCheckFailed',
+        severity: 'error',
+        revision: `main@sha1:${failing}`,
+      });
       return { v, failing, pauses, message };
     }
 
