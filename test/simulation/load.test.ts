@@ -226,6 +226,11 @@ describe(`load: ${EVENTS} Flux events for ${KUSTOMIZATIONS} Kustomizations (${FA
     expect(failed.map((h) => h.outcome?.steps.map((s) => s.detail).join('; '))).toEqual([]);
   });
 
+  it('settles contention for an object in process: no message goes back to its queue for a held lease', () => {
+    const busy = guard.handled.filter((h) => h.error?.includes('is being handled by another worker'));
+    expect(busy.map((h) => `${h.messageId}: ${h.error}`)).toEqual([]);
+  });
+
   it('Flux applied each revert once and each failing Kustomization came back healthy', () => {
     const restored = guard.reconciles.filter((r) => r.restored).map((r) => r.name);
     expect(new Set(restored)).toEqual(new Set(w.objects.filter(reverted).map((o) => o.name)));
