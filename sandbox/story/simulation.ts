@@ -527,8 +527,9 @@ export async function runStory(story: Story, options: SimulationOptions): Promis
           const found = timeline.find(kind, data).find((s) => s.atMs >= since);
           if (found) return found;
           if (clock.elapsedMs() > deadline) {
+            const last = timeline.render().slice(-15).join('\n  ');
             throw new Error(
-              `the story waited ${Math.round(limitMs / 1000)} s for ${kind} ${JSON.stringify(data)}`,
+              `the story waited ${Math.round(limitMs / 1000)} s for ${kind} ${JSON.stringify(data)}; its last steps:\n  ${last}`,
             );
           }
           await new Promise((r) => setTimeout(r, 5));
