@@ -28,6 +28,13 @@ function failure(facts: DecisionFacts): Decision {
 }
 
 function succeeded(facts: DecisionFacts): Decision {
+  if (facts.verdict?.verdict !== 'pass' && facts.bakeChecksLeft) {
+    return {
+      action: 'schedule-follow-up',
+      reason: 'success-not-verified',
+      detail: `Flux reported success but validation was ${facts.verdict?.verdict ?? 'not run'}: checking again before recording it as last known good`,
+    };
+  }
   if (facts.verdict?.verdict !== 'pass') {
     return {
       action: 'ignore',

@@ -78,7 +78,10 @@ export interface DecisionFacts {
   kustomizationIncident?: string;
   /** The alarm fired within the bake window of the revision applied last. */
   inBakeWindow: boolean;
-  /** A follow-up check is still due within the bake window after this one. */
+  /**
+   * A follow-up check is still due within the bake window after this one; for a success, no bake
+   * window already watches its revision, so an unverified success can start one.
+   */
   bakeChecksLeft: boolean;
 }
 

@@ -436,6 +436,16 @@ export async function processIncident(
     if (r.trigger === 'follow-up' && input.source === 'follow-up') {
       const end = Date.parse(input.followUp.appliedAt) + bakeMinutes * 60_000;
       facts.bakeChecksLeft = at.getTime() + settings.followUpSeconds * 1000 < end;
+    } else if (r.trigger === 'succeeded' && revision && bakeMinutes > 0) {
+      // A success validation cannot verify at once (a timeout, a status not yet updated) is checked
+      // again, unless the bake window of its applied revision already watches it: otherwise a
+      // HelmRelease (no applied event, an interval of an hour) would wait that long to be known good.
+      const applied = state.applied;
+      const baking =
+        applied !== undefined &&
+        (applied.revision === revision || sameCommit(applied.revision, revision)) &&
+        at.getTime() < Date.parse(applied.appliedAt) + bakeMinutes * 60_000;
+      facts.bakeChecksLeft = !baking;
     }
 
     // 3. Guards that need no validation, then validation.

@@ -369,7 +369,13 @@ export async function runStory(story: Story, options: SimulationOptions): Promis
             });
           },
         },
-      );
+      ).catch((error: unknown) => {
+        // Thrown back to its queue (a busy object, a failed write): delivered again or dead-lettered.
+        timeline.add('worker', 'note', `${messageId} back to its queue: ${(error as Error).message}`, {
+          step: 'retry',
+        });
+        throw error;
+      });
       outcomes.push(outcome);
       recordOutcome(outcome, timeline);
       for (; published < capturedSns.messages.length; published += 1) {

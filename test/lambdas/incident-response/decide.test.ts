@@ -231,9 +231,15 @@ describe('decide: other triggers', () => {
       'recovered',
     ],
     [
-      'success + validation inconclusive → not known good',
+      'success + validation inconclusive, a bake window already watching it → not known good',
       { trigger: 'succeeded', verdict: { verdict: 'inconclusive', definitive: false } },
       'ignore',
+      'success-not-verified',
+    ],
+    [
+      'success + validation pending, no bake window watching it → checked again',
+      { trigger: 'succeeded', verdict: { verdict: 'pending', definitive: false }, bakeChecksLeft: true },
+      'schedule-follow-up',
       'success-not-verified',
     ],
     [

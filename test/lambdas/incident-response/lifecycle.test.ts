@@ -90,6 +90,45 @@ describe('early detection through the bake window', () => {
   });
 });
 
+describe('a success validation cannot verify at once', () => {
+  it('is checked again, and its revision becomes last known good once validation passes', async () => {
+    // Prepare: Flux reports success while the pods are still starting (no bake window watches it)
+    w = await world();
+    const good = w.shas[1] as string;
+    w.deploy({ state: 'progressing', attempted: good, failed: false });
+
+    // Act
+    const success = await w.run(
+      w.flux({ reason: 'ReconciliationSucceeded', severity: 'info', revision: `main@sha1:${good}` }),
+    );
+    w.deploy({ state: 'healthy', attempted: good, failed: false });
+    const checks = await bake(w);
+
+    // Assess
+    expect(success).toMatchObject({ kind: 'recorded', code: 'success-not-verified' });
+    expect(checks).toBe(1);
+    expect((await w.store.loadObject(APPS)).lastKnownGood?.sha).toBe(good);
+    expect(w.sns.messages).toEqual([]);
+  });
+
+  it('is left to the bake window of its revision when one already watches it: no second chain of checks', async () => {
+    // Prepare: the revision was applied (the bake window started), then Flux reports success early
+    w = await world();
+    const good = w.shas[1] as string;
+    w.deploy({ state: 'progressing', attempted: good, failed: false });
+    await w.run(w.flux({ reason: 'Progressing', severity: 'info', revision: `main@sha1:${good}` }));
+
+    // Act
+    const success = await w.run(
+      w.flux({ reason: 'ReconciliationSucceeded', severity: 'info', revision: `main@sha1:${good}` }),
+    );
+
+    // Assess: the bake window's one follow-up is all that is scheduled
+    expect(success).toMatchObject({ kind: 'ignored', code: 'success-not-verified' });
+    expect(w.followUps).toHaveLength(1);
+  });
+});
+
 describe('after a revert', () => {
   it('resolves the incident in the same thread once Flux applied the revert and validation passes, and records it as last known good', async () => {
     // Prepare: a reverted incident
