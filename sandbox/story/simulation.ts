@@ -544,7 +544,15 @@ export async function runStory(story: Story, options: SimulationOptions): Promis
     };
 
     await flux.start();
-    await story.play(world);
+    // A plot that stalls (a wait in vain) or throws still ends in a run: its checks then say
+    // what did not happen, and the problem says where the story stopped.
+    let stalled: string | undefined;
+    try {
+      await story.play(world);
+    } catch (error) {
+      stalled = (error as Error).message;
+      timeline.add('story', 'note', `the story stopped: ${stalled.split('\n')[0]}`, { step: 'stalled' });
+    }
     await fifo.idle();
 
     const gitLog = (await repo.git(['log', '--oneline', 'main'])).split('\n').filter((l) => l !== '');
@@ -567,6 +575,7 @@ export async function runStory(story: Story, options: SimulationOptions): Promis
       wallMs: performance.now() - started,
     };
     const problems = invariantProblems(partial);
+    if (stalled !== undefined) problems.push(`the story stopped: ${stalled}`);
     for (const check of story.checks) {
       let holds = false;
       try {
@@ -623,9 +632,15 @@ function recordOutcome(outcome: IncidentOutcome, timeline: Timeline): void {
     timeline.add('worker', 'note', `${note.step}: ${note.detail}`, { step: note.step });
   }
   for (const action of outcome.actions) {
+    // An outcome repeats the incident's earlier actions; each pull request is shown once.
+    const seen = timeline
+      .find('pull-request')
+      .some((s) => s.data.kind === action.kind && s.data.url === (action.url ?? action.label));
+    if (seen) continue;
     if (action.kind === 'pull-request' || action.kind === 'reapply-pull-request') {
       timeline.add('worker', 'pull-request', `${action.label}${action.url ? ` ${action.url}` : ''}`, {
         kind: action.kind,
+        url: action.url ?? action.label,
       });
     }
   }

@@ -45,8 +45,9 @@ function revertedEarly(tag: string): StoryCheck[] {
       holds: (r) => r.timeline.first('applied', { revision: badRevision(r) }) !== undefined,
     },
     {
-      name: 'fluxguard pushed exactly one revert of it',
-      holds: (r) => revertOf(r, badRevision(r)) !== undefined,
+      name: 'fluxguard pushed exactly one revert, of it',
+      holds: (r) =>
+        r.timeline.find('revert-pushed').length === 1 && revertOf(r, badRevision(r)) !== undefined,
     },
     {
       name: "the revert was pushed before Flux's own health-check timeout",

@@ -65,4 +65,35 @@ describe('fluxguard simulate', () => {
     expect(run.timeline.every((s, i, all) => i === 0 || s.atMs >= (all[i - 1]?.atMs ?? 0))).toBe(true);
     expect(run.gitLog.length).toBeGreaterThan(0);
   }, 240_000);
+
+  it('reports a story that stalls as a failed run, with exit code 1 and its JSON, not as a crash', async () => {
+    // Prepare
+    const io = captureIO();
+    STORIES['stalls-for-test'] = {
+      name: 'stalls-for-test',
+      summary: 'waits for a revert that nothing causes',
+      images: {},
+      play: async (world) => {
+        await world.waitFor('revert-pushed', {}, { limitMs: 5_000 });
+      },
+      checks: [{ name: 'a revert was pushed', holds: (r) => r.timeline.find('revert-pushed').length > 0 }],
+    };
+
+    // Act
+    const code = await main(['simulate', '--story', 'stalls-for-test', '--fast', '--json'], io).finally(
+      () => {
+        delete STORIES['stalls-for-test'];
+      },
+    );
+
+    // Assert
+    expect(code).toBe(ExitCode.failed);
+    expect(io.out).toHaveLength(1);
+    const run = JSON.parse(io.out[0] ?? '{}') as { ok: boolean; problems: string[] };
+    expect(run.ok).toBe(false);
+    expect(run.problems).toContainEqual(
+      expect.stringMatching(/^the story stopped: the story waited 5 s for revert-pushed/),
+    );
+    expect(run.problems).toContain('expected: a revert was pushed');
+  }, 120_000);
 });
