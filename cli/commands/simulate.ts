@@ -14,7 +14,8 @@ export const simulateCommand: Command = {
     'Starts, on 127.0.0.1 only: a GitHub stand-in over a real git repository seeded with this',
     "project's gitops/ tree, a Kubernetes API stand-in with a small Flux and kubelet, the",
     'flux-webhook handler behind a real HTTP server, the incident worker, DynamoDB (dynalite, in',
-    'process) and a captured alert topic. No AWS account, cluster, GitHub or network is needed.',
+    'process) and a captured alert topic, each alert printed as the Slack message reads, in its',
+    'thread. No AWS account, cluster, GitHub or network is needed.',
     '',
     'Options:',
     '  --story <name>   the story to play (default image-crashloop; --list shows them)',
@@ -23,8 +24,8 @@ export const simulateCommand: Command = {
     '  --json           print the run as one JSON object instead of the readable timeline',
     '  --list           list the stories and exit',
     '',
-    'Exit codes: 0 every expected step happened and nothing unexpected did; 1 otherwise;',
-    '64 usage.',
+    'Exit codes: 0 every expected step happened and nothing unexpected did; 1 otherwise (a',
+    'check or an invariant did not hold, or the story stalled); 64 usage.',
   ].join('\n'),
   options: {
     story: { type: 'string' },
@@ -34,10 +35,12 @@ export const simulateCommand: Command = {
   },
   async run(values, positionals, io) {
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-    const [{ DEFAULT_STORY, STORIES, runStory, clockText }, { renderPlainText }] = await Promise.all([
-      import('../../sandbox/index.js'),
-      import('../../lambdas/alerts/index.js'),
-    ]);
+    const [{ DEFAULT_STORY, STORIES, runStory, clockText }, { renderSlackMessage }, { slackMessageLines }] =
+      await Promise.all([
+        import('../../sandbox/index.js'),
+        import('../../lambdas/alerts/index.js'),
+        import('../slack-terminal.js'),
+      ]);
     if (values.list === true) {
       for (const story of Object.values(STORIES)) io.stdout(`${story.name.padEnd(18)} ${story.summary}`);
       return ExitCode.ok;
@@ -85,10 +88,21 @@ export const simulateCommand: Command = {
         io.stdout('pull requests');
         for (const line of run.pullRequests) io.stdout(`  ${line}`);
       }
+      // Each alert as the slack-notifier posts it: the first of an incident starts its thread,
+      // the later ones are replies in that thread.
+      const threads = new Set<string>();
       for (const alert of run.alerts) {
+        const reply = threads.has(alert.incidentId);
+        threads.add(alert.incidentId);
         io.stdout('');
-        io.stdout(`── alert (thread ${alert.incidentId}) ${'─'.repeat(40)}`);
-        for (const line of renderPlainText(alert).split('\n')) io.stdout(`  ${line}`);
+        io.stdout(
+          reply
+            ? `  ↳ Slack: reply in thread ${alert.incidentId} ${'─'.repeat(30)}`
+            : `── Slack: new message, thread ${alert.incidentId} ${'─'.repeat(30)}`,
+        );
+        for (const line of slackMessageLines(renderSlackMessage(alert))) {
+          io.stdout(`${reply ? '  │ ' : '  '}${line}`);
+        }
       }
       io.stdout('');
       if (run.problems.length === 0) {
