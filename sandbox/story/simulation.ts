@@ -11,7 +11,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { startWebhookServer, type WebhookServer } from '../../cli/local-webhook-server.js';
 import { type Alert, alertFromNotification } from '../../lambdas/alerts/index.js';
-import { endpointFromKubeConfig, KubeReader } from '../../lambdas/cluster/index.js';
+import { DEFAULT_CHECKS, endpointFromKubeConfig, KubeReader } from '../../lambdas/cluster/index.js';
 import {
   AlarmTargets,
   DEFAULT_SETTINGS,
@@ -40,7 +40,7 @@ import { FakeGitHub } from '../github/fake-github.js';
 import { GitRepo } from '../github/git-repo.js';
 import { FakeKubeApi, type KubeObject } from '../kube-api/fake-kube-api.js';
 import { InProcessDelayQueue, InProcessFifoQueue } from './queues.js';
-import { Timeline, type TimelineStep } from './timeline.js';
+import { clockText, Timeline, type TimelineStep } from './timeline.js';
 
 /** The cluster the simulation plays: names as the platform's production stage would give them. */
 export const SIMULATED_CLUSTER = {
@@ -318,12 +318,41 @@ export async function runStory(story: Story, options: SimulationOptions): Promis
     const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
     const capturedSns = sns;
     let published = 0;
+    const gateway = new KubeClusterGateway(kubeClient, new KubeReader({ endpoint }), {
+      sleep: (ms: number) => clock.sleep(ms),
+    });
+    // A failing validation is on the timeline with the time its first check began, so detection
+    // (until that check) and confirmation (the rest of the window) can be told apart.
+    const cluster: IncidentDeps['cluster'] = {
+      readObject: (ref) => gateway.readObject(ref),
+      revertTarget: (live) => gateway.revertTarget(live),
+      requestReconcile: (objects, at) => gateway.requestReconcile(objects, at),
+      suspendImageUpdateAutomation: (namespace, name) =>
+        gateway.suspendImageUpdateAutomation(namespace, name),
+      imageUpdateAutomations: (namespace) => gateway.imageUpdateAutomations(namespace),
+      async validate(request) {
+        const startedAtMs = clock.elapsedMs();
+        const report = await gateway.validate(request);
+        if (report.verdict === 'fail') {
+          timeline.add(
+            'worker',
+            'validation-failed',
+            `validation failed ${request.checks ?? DEFAULT_CHECKS} of ${request.checks ?? DEFAULT_CHECKS} checks from ${clockText(startedAtMs)}: ${report.reason}`,
+            {
+              revision: request.revision,
+              startedAtMs,
+              checks: request.checks,
+              definitive: report.definitiveFailure,
+            },
+          );
+        }
+        return report;
+      },
+    };
     const deps: IncidentDeps = {
       settings,
       state: new DynamoDbStateStore({ client: db.client, tableName: table }),
-      cluster: new KubeClusterGateway(kubeClient, new KubeReader({ endpoint }), {
-        sleep: (ms: number) => clock.sleep(ms),
-      }),
+      cluster,
       git: (url) => session.gateway(url),
       alerts: new SnsAlertPublisher(
         new SNSClient({ endpoint: sns.url, region: SIMULATED_CLUSTER.region, credentials }),

@@ -23,6 +23,7 @@ export type StepKind =
   | 'reconcile-requested'
   | 'event-posted'
   | 'decision'
+  | 'validation-failed'
   | 'revert-started'
   | 'revert-pushed'
   | 'pull-request'
