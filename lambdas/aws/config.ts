@@ -81,3 +81,86 @@ export function choiceEnv<T extends string>(
   if ((allowed as readonly string[]).includes(raw)) return raw as T;
   throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
 }
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * An absolute `https` URL from `name` (plain `http` only on this machine: 127.0.0.1, localhost,
+ * ::1, for local stand-ins), never with credentials in it, or `undefined` when unset.
+ *
+ * @example optionalUrlEnv({ GITHUB_API_URL: 'https://ghe.example.com/api/v3' }, 'GITHUB_API_URL')
+ * @throws {ConfigError} for anything else
+ */
+export function optionalUrlEnv(env: Environment, name: string): string | undefined {
+  const raw = optionalEnv(env, name);
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be an https URL, got "${raw}"`);
+  }
+  const local = url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname);
+  if (url.protocol !== 'https:' && !local) {
+    throw new ConfigError(`${name} must be an https URL, got "${url.protocol}//${url.host}"`);
+  }
+  if (url.username || url.password) throw new ConfigError(`${name} must not carry credentials`);
+  return raw;
+}
+
+/**
+ * Like {@link optionalUrlEnv}, for a variable that must be set.
+ *
+ * @throws {ConfigError} when unset, blank or not such a URL
+ */
+export function urlEnv(env: Environment, name: string): string {
+  const value = optionalUrlEnv(env, name);
+  if (value === undefined) throw new ConfigError(`${name} is not set`);
+  return value;
+}
+
+/** What {@link arnEnv} accepts: the ARN's service and the resource type it starts with. */
+export interface ArnShape {
+  /** e.g. `sns`, `secretsmanager` */
+  service: string;
+  /** e.g. `secret:` for Secrets Manager; absent: any resource */
+  resourcePrefix?: string;
+  /** How the error names what was expected, e.g. `an SNS topic ARN`. */
+  description: string;
+}
+
+/**
+ * The ARN in `name`, checked for its service and resource type (partition, region and account
+ * must be present).
+ *
+ * @example arnEnv(env, 'ALERT_TOPIC_ARN', { service: 'sns', description: 'an SNS topic ARN' })
+ * @throws {ConfigError} when unset, blank or another kind of ARN
+ */
+export function arnEnv(env: Environment, name: string, shape: ArnShape): string {
+  const value = requiredEnv(env, name);
+  const [arn, partition, service, region, account, ...rest] = value.split(':');
+  const resource = rest.join(':');
+  const valid =
+    arn === 'arn' &&
+    /^aws(-[a-z]+)*$/.test(partition ?? '') &&
+    service === shape.service &&
+    /^[a-z]{2}(-[a-z]+)+-\d+$/.test(region ?? '') &&
+    /^\d{12}$/.test(account ?? '') &&
+    resource.length > (shape.resourcePrefix?.length ?? 0) &&
+    resource.startsWith(shape.resourcePrefix ?? '');
+  if (!valid) throw new ConfigError(`${name} must be ${shape.description}, got "${value}"`);
+  return value;
+}
+
+/**
+ * An AWS region name from `name` (`eu-central-1`, `us-gov-west-1`), or `undefined` when unset.
+ *
+ * @throws {ConfigError} for anything else
+ */
+export function optionalRegionEnv(env: Environment, name: string): string | undefined {
+  const value = optionalEnv(env, name);
+  if (value !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(value)) {
+    throw new ConfigError(`${name} must be an AWS region name such as eu-central-1, got "${value}"`);
+  }
+  return value;
+}

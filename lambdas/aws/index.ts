@@ -17,13 +17,18 @@ export {
   DEFAULT_AWS_TIMEOUTS,
 } from './client-timeouts.js';
 export {
+  type ArnShape,
+  arnEnv,
   booleanEnv,
   ConfigError,
   choiceEnv,
   type Environment,
   integerEnv,
   optionalEnv,
+  optionalRegionEnv,
+  optionalUrlEnv,
   requiredEnv,
+  urlEnv,
 } from './config.js';
 export {
   SecretReadError,

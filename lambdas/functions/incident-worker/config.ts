@@ -4,7 +4,16 @@
  *
  * @module
  */
-import { ConfigError, type Environment, optionalEnv, requiredEnv } from '../../aws/index.js';
+import {
+  arnEnv,
+  ConfigError,
+  type Environment,
+  optionalEnv,
+  optionalRegionEnv,
+  optionalUrlEnv,
+  requiredEnv,
+  urlEnv,
+} from '../../aws/index.js';
 import { type IncidentSettings, readIncidentSettings } from '../../incident-response/index.js';
 
 /** The worker Lambda's settings. */
@@ -37,15 +46,20 @@ export function readIncidentWorkerConfig(env: Environment): IncidentWorkerConfig
   if (!clusterName && !kubeconfig) throw new ConfigError('CLUSTER_NAME is not set (nor KUBECONFIG)');
   const config: IncidentWorkerConfig = {
     stateTableName: requiredEnv(env, 'STATE_TABLE_NAME'),
-    alertTopicArn: requiredEnv(env, 'ALERT_TOPIC_ARN'),
-    followUpQueueUrl: requiredEnv(env, 'FOLLOW_UP_QUEUE_URL'),
+    alertTopicArn: arnEnv(env, 'ALERT_TOPIC_ARN', { service: 'sns', description: 'an SNS topic ARN' }),
+    followUpQueueUrl: urlEnv(env, 'FOLLOW_UP_QUEUE_URL'),
     cluster: clusterName ? { clusterName } : { kubeconfig: kubeconfig as string },
-    githubTokenSecretArn: requiredEnv(env, 'GITHUB_TOKEN_SECRET_ARN'),
+    githubTokenSecretArn: arnEnv(env, 'GITHUB_TOKEN_SECRET_ARN', {
+      service: 'secretsmanager',
+      resourcePrefix: 'secret:',
+      description: 'a Secrets Manager secret ARN',
+    }),
     settings: readIncidentSettings(env, clusterName ?? 'local'),
   };
-  const region = optionalEnv(env, 'AWS_REGION');
+  const region = optionalRegionEnv(env, 'AWS_REGION');
   if (region) config.region = region;
-  const apiUrl = optionalEnv(env, 'GITHUB_API_URL');
+  // The GitHub token goes to this host: https only, and never a URL that carries credentials.
+  const apiUrl = optionalUrlEnv(env, 'GITHUB_API_URL');
   if (apiUrl) config.githubApiUrl = apiUrl;
   return config;
 }

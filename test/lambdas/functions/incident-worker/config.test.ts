@@ -78,8 +78,28 @@ describe('readIncidentWorkerConfig', () => {
     ['CONFIRM_CHECKS', '0', 'CONFIRM_CHECKS must be a whole number from 1 to 20'],
     ['STALE_MINUTES', 'soon', 'STALE_MINUTES must be a whole number'],
     ['BREAKER_MAX_PER_OBJECT', '-1', 'BREAKER_MAX_PER_OBJECT must be a whole number'],
+    ['ALERT_TOPIC_ARN', 'fluxguard-alerts', 'ALERT_TOPIC_ARN must be an SNS topic ARN'],
+    ['ALERT_TOPIC_ARN', 'arn:aws:sqs:eu-west-1:111122223333:q', 'ALERT_TOPIC_ARN must be an SNS topic ARN'],
+    ['GITHUB_TOKEN_SECRET_ARN', 'gh-token', 'GITHUB_TOKEN_SECRET_ARN must be a Secrets Manager secret ARN'],
+    ['FOLLOW_UP_QUEUE_URL', 'fluxguard-follow-ups', 'FOLLOW_UP_QUEUE_URL must be an https URL'],
+    ['GITHUB_API_URL', 'api.github.com', 'GITHUB_API_URL must be an https URL'],
+    ['GITHUB_API_URL', 'http://ghe.example.com/api/v3', 'GITHUB_API_URL must be an https URL'],
+    ['GITHUB_API_URL', 'https://token@ghe.example.com/api/v3', 'GITHUB_API_URL must not carry credentials'],
+    ['AWS_REGION', 'Frankfurt', 'AWS_REGION must be an AWS region name'],
   ])('fails at init naming %s when it is %j', (name, value, message) => {
     expect(() => readIncidentWorkerConfig({ ...ENV, [name]: value })).toThrow(ConfigError);
     expect(() => readIncidentWorkerConfig({ ...ENV, [name]: value })).toThrow(message);
   });
+
+  it('accepts a plain-http API only on this machine, for the local stand-ins', () => {
+    const config = readIncidentWorkerConfig({ ...ENV, GITHUB_API_URL: 'http://127.0.0.1:8443/api/v3/' });
+    expect(config.githubApiUrl).toBe('http://127.0.0.1:8443/api/v3/');
+  });
+
+  it.each(['us-east-1', 'eu-central-1', 'us-gov-west-1', 'ap-southeast-5'])(
+    'accepts the region %s',
+    (region) => {
+      expect(readIncidentWorkerConfig({ ...ENV, AWS_REGION: region }).region).toBe(region);
+    },
+  );
 });
