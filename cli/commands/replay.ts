@@ -1,18 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import { ConfigError, optionalEnv, requiredEnv } from '../../lambdas/aws/index.js';
-import { ClusterUnavailableError } from '../../lambdas/cluster/index.js';
 import { classify, FluxEventSchema, normalizeFluxEvent } from '../../lambdas/flux/index.js';
 import {
   type AlertPublisher,
+  type ClusterGateway,
   createIncidentDeps,
   DynamoDbStateStore,
   type FollowUpScheduler,
+  type GitGateway,
+  type IncidentDeps,
   type IncidentOutcome,
   type IncidentSettings,
   type IncidentWiring,
   processIncident,
   readIncidentSettings,
-  StateStoreError,
 } from '../../lambdas/incident-response/index.js';
 import {
   AlertmanagerPayloadSchema,
@@ -24,7 +25,6 @@ import {
   translateAlertmanagerPayload,
   UnparseableMessageError,
 } from '../../lambdas/incidents/index.js';
-import { GitHubError, RepositoryHostError } from '../../lambdas/revert/index.js';
 import {
   type Command,
   type CommandIO,
@@ -33,6 +33,7 @@ import {
   stringOption,
   UsageError,
 } from '../command.js';
+import { unavailableReason } from '../unavailable.js';
 
 /**
  * The state table the worker commands use: `STATE_TABLE_NAME`, at the endpoint the SDK resolves
@@ -106,15 +107,114 @@ export function replayInput(bytes: Buffer, env: NodeJS.ProcessEnv, now: Date): I
   }
 }
 
+/** An action the pipeline attempted that failed, as `fluxguard replay` reports it. */
+export interface FailedAction {
+  /** `revert` (or `pull-request`), `reconcile`, `suspend-image-update-automation`, `reapply-pull-request`. */
+  action: string;
+  reason: string;
+}
+
+/** Revert engine answers that pushed nothing: the revert was refused, timed out or found nothing to undo. */
+const REVERT_NOT_PUSHED: ReadonlySet<string> = new Set(['refused', 'timed-out', 'nothing-to-revert']);
+
+/**
+ * The actions of one run that failed: what the outcome says (`kind: 'failed'` when the revert or
+ * pull request threw; a revert engine answer that pushed nothing) and what the pipeline absorbed
+ * without a trace in the outcome's fields, seen at the gateways by {@link recordingActionFailures}.
+ */
+export function failedActions(
+  outcome: IncidentOutcome,
+  absorbed: readonly FailedAction[] = [],
+): FailedAction[] {
+  const failed: FailedAction[] = [];
+  if (outcome.kind === 'failed') {
+    const error = outcome.error;
+    failed.push({
+      action: outcome.decision?.action ?? 'act',
+      reason: error instanceof Error ? error.message : String(error ?? outcome.code),
+    });
+  }
+  if (outcome.revert && REVERT_NOT_PUSHED.has(outcome.revert.outcome))
+    failed.push({ action: 'revert', reason: `${outcome.revert.outcome}: ${outcome.revert.reason}` });
+  return [...failed, ...absorbed];
+}
+
+/**
+ * `fluxguard replay`'s exit code for a pipeline that completed: 1 when an action it attempted
+ * failed (see {@link failedActions}), else 0 whatever it decided.
+ */
+export function replayExitCode(outcome: IncidentOutcome, absorbed: readonly FailedAction[] = []): number {
+  return failedActions(outcome, absorbed).length > 0 ? ExitCode.failed : ExitCode.ok;
+}
+
 /** The report of one replay, step by step. */
-export function formatOutcome(outcome: IncidentOutcome): string {
+export function formatOutcome(outcome: IncidentOutcome, absorbed: readonly FailedAction[] = []): string {
   const lines = outcome.steps.map((s) => `${s.step.padEnd(10)} ${s.detail}`);
   for (const action of outcome.actions)
     lines.push(`${'action'.padEnd(10)} ${action.label}${action.url ? ` ${action.url}` : ''}`);
+  for (const failure of failedActions(outcome, absorbed))
+    lines.push(`${'failed'.padEnd(10)} ${failure.action}: ${failure.reason}`);
   lines.push(
     `${'outcome'.padEnd(10)} ${outcome.kind} (${outcome.code})${outcome.incidentId ? ` incident ${outcome.incidentId}` : ''}`,
   );
   return lines.join('\n');
+}
+
+/** Calls `method` of `target`, recording under `action` a failure the pipeline will absorb. */
+function recorded<A extends unknown[], R>(
+  target: object,
+  method: (...args: A) => Promise<R>,
+  action: string,
+  failures: FailedAction[],
+): (...args: A) => Promise<R> {
+  return async (...args: A) => {
+    try {
+      return await method.apply(target, args);
+    } catch (error) {
+      failures.push({ action, reason: error instanceof Error ? error.message : String(error) });
+      throw error;
+    }
+  };
+}
+
+/** `target` with the methods named in `actions` recording their failures (other members as they are). */
+function recording<T extends object>(
+  target: T,
+  actions: Record<string, string>,
+  failures: FailedAction[],
+): T {
+  return new Proxy(target, {
+    get(t, property) {
+      const value: unknown = Reflect.get(t, property, t);
+      if (typeof value !== 'function') return value;
+      const action = typeof property === 'string' ? actions[property] : undefined;
+      return action
+        ? recorded(t, value as (...args: unknown[]) => Promise<unknown>, action, failures)
+        : value.bind(t);
+    },
+  });
+}
+
+/**
+ * The pipeline's dependencies, with the actions whose failure it absorbs (a note in its steps,
+ * nothing in the outcome's fields) recording it in `failures`: the reconcile request, the suspend
+ * of an ImageUpdateAutomation, the reapply pull request. The calls and their errors are unchanged.
+ */
+export function recordingActionFailures(deps: IncidentDeps, failures: FailedAction[]): IncidentDeps {
+  const cluster: ClusterGateway = recording(
+    deps.cluster,
+    {
+      requestReconcile: 'reconcile',
+      suspendImageUpdateAutomation: 'suspend-image-update-automation',
+    },
+    failures,
+  );
+  return {
+    ...deps,
+    cluster,
+    git: async (url: string): Promise<GitGateway> =>
+      recording(await deps.git(url), { openReapplyPullRequest: 'reapply-pull-request' }, failures),
+  };
 }
 
 /** What `fluxguard replay` composes; tests and the simulation may pass their own publishers. */
@@ -142,6 +242,21 @@ function printingPublishers(io: CommandIO): { alerts: AlertPublisher; followUps:
   };
 }
 
+/** Why a file could not be read, in words (the path is named by the caller). */
+function readFailure(error: unknown): string {
+  switch ((error as { code?: string }).code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EISDIR':
+      return 'it is a directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    default:
+      return (error as Error).message;
+  }
+}
+
 /** Builds `fluxguard replay`. */
 export function makeReplayCommand({ compose = createIncidentDeps }: ReplayCommandDeps = {}): Command {
   return {
@@ -162,7 +277,10 @@ export function makeReplayCommand({ compose = createIncidentDeps }: ReplayComman
       'Environment: the worker’s (docs/WORKER.md): STATE_TABLE_NAME, ENVIRONMENT, CLUSTER_NAME or KUBECONFIG,',
       '  GITHUB_TOKEN or GITHUB_TOKEN_SECRET_ARN, GITHUB_API_URL, DEFAULT_MODE, ...; without ALERT_TOPIC_ARN',
       '  alerts are printed, without FOLLOW_UP_QUEUE_URL follow-ups are printed.',
-      'Exit codes: 0 the pipeline completed (whatever it decided), 1 an action failed, 64 usage, 69 unavailable.',
+      'Exit codes: 0 the pipeline completed (whatever it decided); 1 an action it attempted failed (the',
+      '  "failed" lines: the revert or pull request, a refused revert, the reconcile request, the reapply',
+      '  pull request, the suspend of an ImageUpdateAutomation); 64 usage (also an unreadable event file);',
+      '  69 unavailable (AWS, the cluster, GitHub, or another worker holds the object); 70 a bug.',
     ].join('\n'),
     options: {
       'dry-run': { type: 'boolean' },
@@ -215,7 +333,19 @@ export function makeReplayCommand({ compose = createIncidentDeps }: ReplayComman
       const now = nowText === undefined ? undefined : new Date(nowText);
       if (now && Number.isNaN(now.getTime()))
         throw new UsageError(`--now must be an RFC 3339 time, got "${nowText}"`);
-      const input = replayInput(await readFile(file), io.env, now ?? new Date());
+      let bytes: Buffer;
+      try {
+        bytes = await readFile(file);
+      } catch (error) {
+        throw new UsageError(`cannot read the event file ${file}: ${readFailure(error)}`);
+      }
+      let input: IncidentInput;
+      try {
+        input = replayInput(bytes, io.env, now ?? new Date());
+      } catch (error) {
+        if (error instanceof UsageError) throw new UsageError(`${file}: ${error.message}`);
+        throw error;
+      }
       const printing = printingPublishers(io);
       let composed: Awaited<ReturnType<typeof createIncidentDeps>> | undefined;
       try {
@@ -223,29 +353,31 @@ export function makeReplayCommand({ compose = createIncidentDeps }: ReplayComman
           ...(wiring.alertTopicArn ? {} : { alerts: printing.alerts }),
           ...(wiring.followUpQueueUrl ? {} : { followUps: printing.followUps }),
         });
-        const deps = now ? { ...composed.deps, now: () => now } : composed.deps;
+        const absorbed: FailedAction[] = [];
+        const deps = recordingActionFailures(
+          now ? { ...composed.deps, now: () => now } : composed.deps,
+          absorbed,
+        );
         const outcome = await processIncident(input, { messageId: `replay-${Date.now()}` }, deps);
         io.stdout(
           values.json
             ? JSON.stringify(
-                { ...outcome, error: outcome.error ? String(outcome.error) : undefined },
+                {
+                  ...outcome,
+                  error: outcome.error ? String(outcome.error) : undefined,
+                  failedActions: failedActions(outcome, absorbed),
+                },
                 null,
                 2,
               )
-            : formatOutcome(outcome),
+            : formatOutcome(outcome, absorbed),
         );
-        return outcome.kind === 'failed' ? ExitCode.failed : ExitCode.ok;
+        return replayExitCode(outcome, absorbed);
       } catch (error) {
-        if (
-          error instanceof ClusterUnavailableError ||
-          error instanceof StateStoreError ||
-          error instanceof GitHubError ||
-          error instanceof RepositoryHostError
-        ) {
-          io.stderr(`error: ${error.message}`);
-          return ExitCode.unavailable;
-        }
-        throw error;
+        const reason = unavailableReason(error);
+        if (reason === undefined) throw error;
+        io.stderr(`error: unavailable: ${reason}`);
+        return ExitCode.unavailable;
       } finally {
         await composed?.close();
       }
