@@ -8,8 +8,6 @@ import { Construct } from 'constructs';
 
 /** How many times a message is received before it moves to its dead-letter queue. */
 export const MAX_RECEIVE_COUNT = 3;
-/** Message group of every CloudWatch alarm state change the alarm rule queues. */
-export const ALARM_MESSAGE_GROUP = 'cloudwatch-alarms';
 
 /** Properties of {@link GuardQueues}. */
 export interface GuardQueuesProps {
@@ -26,9 +24,14 @@ export interface GuardQueuesProps {
  * The queues between the guard's inputs and its worker, all encrypted with one key of their own
  * and reachable over TLS only:
  * - the incident queue (FIFO, one message group per Flux object, so one object's events are
- *   handled in order and never twice at once), fed by the webhook and by an EventBridge rule
- *   that forwards every CloudWatch alarm state change (the worker keeps the alarms tagged
- *   `fluxguard:target`);
+ *   handled in order and never twice at once), fed by the webhook (Flux events and Alertmanager
+ *   alerts);
+ * - the alarm queue (standard), fed by an EventBridge rule that forwards every CloudWatch alarm
+ *   state change but the guard's own (the worker keeps the alarms tagged `fluxguard:target`).
+ *   EventBridge can only give an SQS target one static message group, which on a FIFO queue would
+ *   make the alarms of every object wait on each other; on a standard queue they never wait, and
+ *   the worker's object lease in the state table handles one object's messages one at a time,
+ *   whichever queue they come from;
  * - the follow-up queue (standard, so each message can carry its own `DelaySeconds` up to 15
  *   minutes) for the worker's early-detection checks during a bake window;
  * - a dead-letter queue for each, after {@link MAX_RECEIVE_COUNT} receives.
@@ -47,11 +50,15 @@ export class GuardQueues extends Construct {
   readonly incidents: Queue;
   /** Where incident messages go after {@link MAX_RECEIVE_COUNT} failed receives. */
   readonly incidentsDeadLetters: Queue;
+  /** Standard queue of CloudWatch alarm state changes, from {@link alarmRule}. */
+  readonly alarms: Queue;
+  /** Where alarm messages go after {@link MAX_RECEIVE_COUNT} failed receives. */
+  readonly alarmsDeadLetters: Queue;
   /** Standard queue of delayed follow-up checks. */
   readonly followUps: Queue;
   /** Where follow-up messages go after {@link MAX_RECEIVE_COUNT} failed receives. */
   readonly followUpsDeadLetters: Queue;
-  /** The EventBridge rule that queues CloudWatch alarm state changes. */
+  /** The EventBridge rule that queues CloudWatch alarm state changes on {@link alarms}. */
   readonly alarmRule: Rule;
 
   constructor(scope: Construct, id: string, props: GuardQueuesProps) {
@@ -61,7 +68,7 @@ export class GuardQueues extends Construct {
       enableKeyRotation: true,
       removalPolicy: props.removalPolicy,
     });
-    // EventBridge encrypts what it sends to the incident queue with this key.
+    // EventBridge encrypts what it sends to the alarm queue with this key.
     this.key.grant(new ServicePrincipal('events.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey');
 
     const visibilityTimeout = Duration.seconds(props.workerTimeout.toSeconds() * 6);
@@ -82,12 +89,24 @@ export class GuardQueues extends Construct {
       ...common,
       queueName: `${props.namePrefix}-incidents.fifo`,
       fifo: true,
-      // EventBridge delivers to a FIFO queue only with content-based deduplication; the webhook
-      // still sets its own deduplication id, which takes precedence.
+      // The webhook sets a deduplication id of its own, which takes precedence; a sender that
+      // sets none is deduplicated by content rather than refused.
       contentBasedDeduplication: true,
       visibilityTimeout,
       retentionPeriod: Duration.days(4),
       deadLetterQueue: { queue: this.incidentsDeadLetters, maxReceiveCount: MAX_RECEIVE_COUNT },
+    });
+
+    this.alarmsDeadLetters = new Queue(this, 'AlarmsDeadLetters', {
+      ...deadLetters,
+      queueName: `${props.namePrefix}-alarms-dlq`,
+    });
+    this.alarms = new Queue(this, 'Alarms', {
+      ...common,
+      queueName: `${props.namePrefix}-alarms`,
+      visibilityTimeout,
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.alarmsDeadLetters, maxReceiveCount: MAX_RECEIVE_COUNT },
     });
 
     this.followUpsDeadLetters = new Queue(this, 'FollowUpsDeadLetters', {
@@ -112,7 +131,9 @@ export class GuardQueues extends Construct {
           state: { value: ['ALARM', 'OK'] },
         },
       },
-      targets: [new SqsQueue(this.incidents, { messageGroupId: ALARM_MESSAGE_GROUP })],
+      // No message group (a standard queue). The target adds a queue policy that lets EventBridge
+      // send from this account only (aws-events:eventsTargetQueueSameAccount).
+      targets: [new SqsQueue(this.alarms)],
     });
   }
 }

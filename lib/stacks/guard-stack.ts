@@ -28,15 +28,18 @@ export interface GuardStackProps extends StackProps {
 
 /** The incident worker's timeout: three confirming checks, GitHub calls and a reconcile request fit well inside. */
 export const WORKER_TIMEOUT = Duration.minutes(5);
-/** How many worker invocations each queue may run at once: protects GitHub's and the cluster's APIs. */
-export const WORKER_MAX_CONCURRENCY = { incidents: 5, followUps: 2 } as const;
+/**
+ * How many worker invocations each queue may run at once: protects GitHub's and the cluster's APIs.
+ * Alarms get as many as the incident queue, since an alarm can lead to a revert as a Flux event can.
+ */
+export const WORKER_MAX_CONCURRENCY = { incidents: 5, alarms: 5, followUps: 2 } as const;
 /** The largest Flux event body the webhook accepts (413 above). */
 export const WEBHOOK_MAX_BODY_BYTES = 131_072;
 
 /**
  * The guard of one cluster: the webhook (a private REST API through an interface endpoint in
- * the cluster's VPC, optionally a public Function URL), the incident and follow-up queues, the
- * alarm rule, the state table, the alert topic with its subscribers, the secrets, the three
+ * the cluster's VPC, optionally a public Function URL), the incident, alarm and follow-up queues,
+ * the alarm rule, the state table, the alert topic with its subscribers, the secrets, the three
  * functions, the worker's way into the cluster (security group and access entry), the guard's
  * own alarms and dashboard, and a health alarm on the sample app.
  */
@@ -129,6 +132,13 @@ export class GuardStack extends Stack {
       }),
     );
     worker.function.addEventSource(
+      new SqsEventSource(queues.alarms, {
+        batchSize: 1,
+        reportBatchItemFailures: true,
+        maxConcurrency: WORKER_MAX_CONCURRENCY.alarms,
+      }),
+    );
+    worker.function.addEventSource(
       new SqsEventSource(queues.followUps, {
         batchSize: 1,
         reportBatchItemFailures: true,
@@ -174,6 +184,7 @@ export class GuardStack extends Stack {
       functions,
       queues: [
         { name: 'incidents', queue: queues.incidents, deadLetters: queues.incidentsDeadLetters },
+        { name: 'alarms', queue: queues.alarms, deadLetters: queues.alarmsDeadLetters },
         { name: 'follow-ups', queue: queues.followUps, deadLetters: queues.followUpsDeadLetters },
       ],
       api: api.api,

@@ -9,7 +9,7 @@ import { ALARM_TARGET_TAGS, SAMPLE_APP } from '../../lib/constructs/guard-app-he
 import { GUARD_KUBERNETES_GROUP } from '../../lib/constructs/guard-cluster-access.js';
 import { GUARD_DASHBOARD_METRICS } from '../../lib/constructs/guard-monitoring.js';
 import { EXTERNAL_SECRETS_SERVICE_ACCOUNT } from '../../lib/constructs/guard-secrets.js';
-import { WORKER_TIMEOUT } from '../../lib/stacks/guard-stack.js';
+import { WORKER_MAX_CONCURRENCY, WORKER_TIMEOUT } from '../../lib/stacks/guard-stack.js';
 import { inlineStatementsOf, resourcesOf, type SynthesizedStage } from './synth.js';
 
 type Resource = { Properties: Record<string, unknown> };
@@ -105,13 +105,28 @@ export function itBehavesLikeAGuardStack(synthesized: () => SynthesizedStage): v
       },
     });
     const mappings = resourcesOf(guard, 'AWS::Lambda::EventSourceMapping');
-    expect(mappings).toHaveLength(2);
-    for (const mapping of mappings) {
-      expect(mapping.Properties).toMatchObject({
-        FunctionResponseTypes: ['ReportBatchItemFailures'],
-        ScalingConfig: { MaximumConcurrency: expect.any(Number) },
-      });
-    }
+    const queueArn = (queueName: string) => ({
+      'Fn::GetAtt': [logicalIdOf(synthesized(), 'AWS::SQS::Queue', `"${name()}-${queueName}"`), 'Arn'],
+    });
+    expect(mappings.map((mapping) => mapping.Properties)).toEqual(
+      expect.arrayContaining(
+        (
+          [
+            ['incidents.fifo', WORKER_MAX_CONCURRENCY.incidents],
+            ['alarms', WORKER_MAX_CONCURRENCY.alarms],
+            ['follow-ups', WORKER_MAX_CONCURRENCY.followUps],
+          ] as const
+        ).map(([queueName, concurrency]) =>
+          expect.objectContaining({
+            EventSourceArn: queueArn(queueName),
+            BatchSize: 1,
+            FunctionResponseTypes: ['ReportBatchItemFailures'],
+            ScalingConfig: { MaximumConcurrency: concurrency },
+          }),
+        ),
+      ),
+    );
+    expect(mappings).toHaveLength(3);
   });
 
   it('queues incidents on a KMS-encrypted FIFO queue with a dead-letter queue after 3 receives and 6x the worker timeout', () => {
@@ -133,14 +148,28 @@ export function itBehavesLikeAGuardStack(synthesized: () => SynthesizedStage): v
       VisibilityTimeout: WORKER_TIMEOUT.toSeconds() * 6,
       RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 3 },
     });
+    const alarmDeadLetters = logicalIdOf(synthesized(), 'AWS::SQS::Queue', `"${name()}-alarms-dlq"`);
+    guard.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: `${name()}-alarms`,
+      FifoQueue: Match.absent(),
+      KmsMasterKeyId: Match.anyValue(),
+      VisibilityTimeout: WORKER_TIMEOUT.toSeconds() * 6,
+      MessageRetentionPeriod: 4 * 24 * 3600,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [alarmDeadLetters, 'Arn'] }, maxReceiveCount: 3 },
+    });
+    guard.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: `${name()}-alarms-dlq`,
+      FifoQueue: Match.absent(),
+      KmsMasterKeyId: Match.anyValue(),
+    });
     for (const policy of resourcesOf(guard, 'AWS::SQS::QueuePolicy')) {
       expect(JSON.stringify(policy.Properties.PolicyDocument)).toContain('"aws:SecureTransport":"false"');
     }
   });
 
-  it('forwards CloudWatch alarm state changes, except its own alarms, to the incident queue in one message group', () => {
+  it('forwards CloudWatch alarm state changes, except its own alarms, to a standard queue of their own with no message group, so alarms for different objects never wait on each other', () => {
     const { guard } = synthesized();
-    const queueId = logicalIdOf(synthesized(), 'AWS::SQS::Queue', `${name()}-incidents.fifo`);
+    const queueId = logicalIdOf(synthesized(), 'AWS::SQS::Queue', `"${name()}-alarms"`);
     guard.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
         source: ['aws.cloudwatch'],
@@ -151,13 +180,24 @@ export function itBehavesLikeAGuardStack(synthesized: () => SynthesizedStage): v
         },
       },
       Targets: [
-        {
-          Arn: { 'Fn::GetAtt': [queueId, 'Arn'] },
-          Id: Match.anyValue(),
-          SqsParameters: { MessageGroupId: 'cloudwatch-alarms' },
-        },
+        { Arn: { 'Fn::GetAtt': [queueId, 'Arn'] }, Id: Match.anyValue(), SqsParameters: Match.absent() },
       ],
     });
+    // EventBridge may send to it from this account (aws-events:eventsTargetQueueSameAccount; the
+    // rule above is the only one here), and nobody else may.
+    guard.resourceCountIs('AWS::Events::Rule', 1);
+    const policy = resourcesOf(guard, 'AWS::SQS::QueuePolicy').find(
+      (candidate) => JSON.stringify(candidate.Properties.Queues) === JSON.stringify([{ Ref: queueId }]),
+    );
+    const statements = (policy?.Properties.PolicyDocument as { Statement: Statement[] } | undefined)
+      ?.Statement;
+    expect(statements?.filter((statement) => statement.Effect === 'Allow')).toEqual([
+      expect.objectContaining({
+        Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
+        Principal: { Service: 'events.amazonaws.com' },
+        Condition: { StringEquals: { 'aws:SourceAccount': environment().account } },
+      }),
+    ]);
     const queueKey = logicalIdOf(synthesized(), 'AWS::KMS::Key', 'Encrypts the fluxguard queues');
     const keyPolicy = JSON.stringify(guard.findResources('AWS::KMS::Key')[queueKey]?.Properties.KeyPolicy);
     expect(keyPolicy).toContain('events.amazonaws.com');
@@ -364,7 +404,15 @@ export function itBehavesLikeAGuardStack(synthesized: () => SynthesizedStage): v
         'Fn::GetAtt': [logicalIdOf(synthesized(), 'AWS::SQS::Queue', '-follow-ups"'), 'Arn'],
       }),
     ]);
-    expect(worker['sqs:ReceiveMessage']?.length).toBe(2);
+    expect(worker['sqs:ReceiveMessage']).toEqual(
+      ['incidents.fifo', 'alarms', 'follow-ups']
+        .map((queueName) =>
+          JSON.stringify({
+            'Fn::GetAtt': [logicalIdOf(synthesized(), 'AWS::SQS::Queue', `"${name()}-${queueName}"`), 'Arn'],
+          }),
+        )
+        .sort(),
+    );
     expect(worker['dynamodb:PutItem']).toHaveLength(1);
     // Only the actions AWS documents without resource-level permissions use "*".
     const wildcard = Object.entries(worker)
@@ -393,8 +441,17 @@ export function itBehavesLikeAGuardStack(synthesized: () => SynthesizedStage): v
     const functions = environment().guard.slackNotifier ? 3 : 2;
     expect(metrics.filter((m) => m.includes('"Errors"'))).toHaveLength(functions);
     expect(metrics.filter((m) => m.includes('"Throttles"'))).toHaveLength(functions);
-    expect(metrics.filter((m) => m.includes('ApproximateAgeOfOldestMessage'))).toHaveLength(2);
-    expect(metrics.filter((m) => m.includes('ApproximateNumberOfMessagesVisible'))).toHaveLength(2);
+    // One message-age alarm per queue the worker reads, one dead-letter alarm per dead-letter queue.
+    expect(metrics.filter((m) => m.includes('ApproximateAgeOfOldestMessage'))).toHaveLength(3);
+    expect(metrics.filter((m) => m.includes('ApproximateNumberOfMessagesVisible'))).toHaveLength(3);
+    const alarmDeadLetters = logicalIdOf(synthesized(), 'AWS::SQS::Queue', `"${name()}-alarms-dlq"`);
+    expect(
+      metrics.filter(
+        (m) =>
+          m.includes('ApproximateNumberOfMessagesVisible') &&
+          m.includes(JSON.stringify({ 'Fn::GetAtt': [alarmDeadLetters, 'QueueName'] })),
+      ),
+    ).toHaveLength(1);
     expect(metrics.filter((m) => m.includes('5XXError'))).toHaveLength(1);
     for (const alarm of own) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topic }]);
     const dashboard = JSON.stringify(

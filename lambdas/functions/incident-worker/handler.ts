@@ -1,9 +1,10 @@
 /**
- * The worker as a middy handler for SQS batches from both of its queues: the FIFO incident queue
+ * The worker as a middy handler for SQS batches from each of its queues: the FIFO incident queue
  * (Powertools `SqsFifoPartialProcessorAsync` with `skipGroupOnError`, so one failed message holds
- * back only its own message group) and the standard follow-up queue (`BatchProcessor`: each message
- * alone). Each record is idempotent (Powertools Idempotency, keyed on the FIFO deduplication id,
- * else the message id). An unparseable message is logged with its id and thrown, so SQS retries it
+ * back only its own message group) and the standard alarm and follow-up queues (`BatchProcessor`:
+ * each message alone). Each record is idempotent (Powertools Idempotency, keyed by
+ * {@link idempotencyKeyOf}: the FIFO deduplication id, else an EventBridge event's id, else the
+ * message id). An unparseable message is logged with its id and thrown, so SQS retries it
  * up to the queue's `maxReceiveCount` and then moves it to the dead-letter queue. A message that
  * met a busy object (`ObjectBusyError`, after waiting for it in process), and the messages of its
  * FIFO group held back behind it, are made visible again when the lease it met ends (at least
@@ -55,6 +56,35 @@ export interface IncidentWorkerHandlerOptions {
  */
 export const RETRY_SOON_SECONDS = 15;
 
+/**
+ * What makes two deliveries of a record the same for Powertools Idempotency: the FIFO
+ * `MessageDeduplicationId` (it survives a sender's retry); else, for an EventBridge event (the
+ * alarm queue's CloudWatch alarm state changes), `eventbridge:` and the event's `id`, since
+ * EventBridge delivers at least once and each delivery is a new SQS message; else the message id
+ * (the follow-up queue, and a body that is no event, which then fails in parsing as before).
+ */
+export function idempotencyKeyOf(record: SQSRecord): string {
+  const deduplicationId = record.attributes.MessageDeduplicationId;
+  if (deduplicationId) return deduplicationId;
+  const eventId = eventBridgeIdOf(record.body);
+  return eventId ? `eventbridge:${eventId}` : record.messageId;
+}
+
+/** The `id` of an EventBridge event (an object with string `id`, `source` and `detail-type`). */
+function eventBridgeIdOf(body: string): string | undefined {
+  let event: unknown;
+  try {
+    event = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  if (typeof event !== 'object' || event === null) return undefined;
+  const { id, source, 'detail-type': detailType } = event as Record<string, unknown>;
+  return typeof id === 'string' && id !== '' && typeof source === 'string' && typeof detailType === 'string'
+    ? id
+    : undefined;
+}
+
 /** Whether a batch comes from a FIFO queue (its ARN ends in `.fifo`). */
 export function isFifoBatch(event: SQSEvent): boolean {
   return event.Records[0]?.eventSourceARN.endsWith('.fifo') === true;
@@ -68,11 +98,10 @@ export function createIncidentWorkerHandler({
   idempotency,
   retrySoon,
 }: IncidentWorkerHandlerOptions): MiddyfiedHandler<SQSEvent, SQSBatchResponse, Error, Context> {
-  const idempotencyConfig = new IdempotencyConfig({
-    // The FIFO deduplication id survives a sender's retry; the follow-up queue has only message ids.
-    eventKeyJmesPath: 'attributes.MessageDeduplicationId || messageId',
-    expiresAfterSeconds: 24 * 3600,
-  });
+  // The key is computed in code (idempotencyKeyOf), not by a JMESPath over the record: Powertools'
+  // powertools_json() throws on a body that is not JSON, which would hide the unparseable-message
+  // log below. A key hashes as the JMESPath's string did, so stored records keep matching.
+  const idempotencyConfig = new IdempotencyConfig({ expiresAfterSeconds: 24 * 3600 });
 
   const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>(
     async (event: SQSEvent, context: Context) => {
@@ -113,8 +142,15 @@ export function createIncidentWorkerHandler({
         observeIncident(outcome, { messageId: record.messageId }, metrics ? { logger, metrics } : { logger });
         return outcome.code;
       };
-      const recordHandler = idempotency
-        ? makeIdempotent(processRecord, { persistenceStore: idempotency, config: idempotencyConfig })
+      const idempotentRecord = idempotency
+        ? makeIdempotent((_key: string, record: SQSRecord) => processRecord(record), {
+            persistenceStore: idempotency,
+            config: idempotencyConfig,
+            dataIndexArgument: 0,
+          })
+        : undefined;
+      const recordHandler = idempotentRecord
+        ? (record: SQSRecord) => idempotentRecord(idempotencyKeyOf(record), record)
         : processRecord;
       if (idempotency) idempotencyConfig.registerLambdaContext(context);
       const response = isFifoBatch(event)

@@ -2,13 +2,17 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createIncidentWorkerHandler } from '../../../../lambdas/functions/incident-worker/handler.js';
+import {
+  createIncidentWorkerHandler,
+  idempotencyKeyOf,
+} from '../../../../lambdas/functions/incident-worker/handler.js';
 import { fixtureText } from '../../../support/fixtures.js';
 import { captureOutput, lambdaContext } from '../../../support/webhook-requests.js';
 import { type World, world } from '../../incident-response/support/world.js';
 
 const FIFO_ARN = 'arn:aws:sqs:eu-west-1:111122223333:fluxguard-incidents.fifo';
 const STANDARD_ARN = 'arn:aws:sqs:eu-west-1:111122223333:fluxguard-follow-ups';
+const ALARMS_ARN = 'arn:aws:sqs:eu-west-1:111122223333:fluxguard-alarms';
 
 let w: World | undefined;
 let output: ReturnType<typeof captureOutput> | undefined;
@@ -197,5 +201,60 @@ describe('incident-worker handler', () => {
     expect(decisions).toHaveLength(1);
     expect(await w.commitsAfter(failing)).toHaveLength(1);
     expect(w.sns.messages).toHaveLength(1);
+  });
+
+  it('on the standard alarm queue: one EventBridge event delivered twice (two SQS messages) is handled once, another event again', async () => {
+    // Prepare: EventBridge delivers at least once, and each delivery is a new SQS message
+    w = await world();
+    const invoke = await handlerFor(w);
+    const alarm = fixtureText('aws-events/cloudwatch-alarm-state-change.eventbridge.json');
+    const another = JSON.stringify({ ...JSON.parse(alarm), id: 'd7e8f9a0-1111-2222-3333-444455556666' });
+    output = captureOutput();
+
+    // Act
+    const first = await invoke({ Records: [record('a-1', alarm, ALARMS_ARN)] });
+    const again = await invoke({ Records: [record('a-2', alarm, ALARMS_ARN)] });
+    const next = await invoke({ Records: [record('a-3', another, ALARMS_ARN)] });
+    const unparseable = await invoke({ Records: [record('a-4', 'not json', ALARMS_ARN)] });
+
+    // Assess
+    expect([first, again, next].flatMap((answer) => answer.batchItemFailures)).toEqual([]);
+    expect(unparseable.batchItemFailures).toEqual([{ itemIdentifier: 'a-4' }]);
+    const lines = output
+      .text()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l));
+    expect(lines.filter((l) => l.message === 'incident decision').map((l) => l.messageId)).toEqual([
+      'a-1',
+      'a-3',
+    ]);
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        message: 'incident message unparseable: left to the dead-letter queue',
+        messageId: 'a-4',
+      }),
+    );
+  });
+});
+
+describe('idempotencyKeyOf', () => {
+  const alarm = fixtureText('aws-events/cloudwatch-alarm-state-change.eventbridge.json');
+
+  it('is the FIFO deduplication id on the FIFO queue, whatever the body', () => {
+    expect(idempotencyKeyOf(record('m-1', alarm, FIFO_ARN, 'g'))).toBe('dedup-m-1');
+  });
+
+  it('is the EventBridge event id, apart from every SQS message id, for an event on a standard queue', () => {
+    expect(idempotencyKeyOf(record('a-1', alarm, ALARMS_ARN))).toBe(
+      'eventbridge:c4c1c1c9-6542-e61b-6ef0-8c4d36933a92',
+    );
+  });
+
+  it('is the message id of anything else on a standard queue (follow-ups, bodies that are not events)', () => {
+    const followUp = JSON.stringify({ version: 1, source: 'follow-up', id: 'not-an-event' });
+    for (const body of [followUp, 'not json', 'null', '[]', '{"id":7,"detail-type":"x","source":"y"}']) {
+      expect(idempotencyKeyOf(record('f-1', body, STANDARD_ARN)), body).toBe('f-1');
+    }
   });
 });
