@@ -4,8 +4,32 @@
  *
  * @module
  */
+import { sameRevision } from '../flux/index.js';
 import type { Decision, DecisionFacts } from './decision.js';
 import { FAILURE_GUARDS, firstBlocking, modeOff, notStale } from './guards.js';
+
+/**
+ * Whether a verified success of `revision` (Flux success or Ready, and validation passed) fixes an
+ * incident that failed at `failing` without a revert fluxguard pushed. Fail closed: only another
+ * revision than the failing one (a success of the failing revision itself is a flap, not a fix),
+ * and only the revision Flux attempts now (a late report of an older one fixes nothing); any of
+ * the three unknown, no.
+ */
+export function fixedBy(
+  failing: string,
+  revision: string | undefined,
+  liveRevision: string | undefined,
+): boolean {
+  if (!failing || !revision || !liveRevision) return false;
+  return !sameRevision(failing, revision) && sameRevision(revision, liveRevision);
+}
+
+/** Whether this trigger's revision fixes one of the incidents that wait for a fix by people. */
+function fixesAnIncident(facts: DecisionFacts): boolean {
+  return (facts.awaitingFix ?? []).some((failing) => fixedBy(failing, facts.revision, facts.liveRevision));
+}
+
+const RECOVERED = { state: 'recovered', severity: 'info' } as const;
 
 function failure(facts: DecisionFacts): Decision {
   const blocked = firstBlocking(FAILURE_GUARDS, facts);
@@ -42,13 +66,27 @@ function succeeded(facts: DecisionFacts): Decision {
       detail: `Flux reported success but validation was ${facts.verdict?.verdict ?? 'not run'}: not recorded as last known good`,
     };
   }
+  if (facts.awaitingRecovery) {
+    return {
+      action: 'record-known-good',
+      reason: 'recovered',
+      detail: 'Flux applied the revert and validation passed: recovered',
+      alert: { ...RECOVERED },
+    };
+  }
+  if (fixesAnIncident(facts)) {
+    return {
+      action: 'record-known-good',
+      reason: 'recovered',
+      detail:
+        'Flux reported success for a newer revision than the failing one and validation passed (the revert pull request merged, or a fix pushed): recovered',
+      alert: { ...RECOVERED },
+    };
+  }
   return {
     action: 'record-known-good',
-    reason: facts.awaitingRecovery ? 'recovered' : 'verified-success',
-    detail: facts.awaitingRecovery
-      ? 'Flux applied the revert and validation passed: recovered'
-      : 'Flux reported success and validation passed: last known good',
-    ...(facts.awaitingRecovery ? { alert: { state: 'recovered' as const, severity: 'info' as const } } : {}),
+    reason: 'verified-success',
+    detail: 'Flux reported success and validation passed: last known good',
   };
 }
 
@@ -61,7 +99,16 @@ function followUp(facts: DecisionFacts): Decision {
         action: 'record-known-good',
         reason: 'recovered',
         detail: 'the revert is healthy and Flux reports it ready: recovered',
-        alert: { state: 'recovered', severity: 'info' },
+        alert: { ...RECOVERED },
+      };
+    }
+    if (fixesAnIncident(facts)) {
+      return {
+        action: 'record-known-good',
+        reason: 'recovered',
+        detail:
+          'a newer revision than the failing one is healthy and Flux reports it ready (the revert pull request merged, or a fix pushed): recovered',
+        alert: { ...RECOVERED },
       };
     }
     return {

@@ -67,8 +67,14 @@ export interface DecisionFacts {
   newerCommitInScope: boolean;
   /** A revert of this revision is already in the ledger (a retry): the guards that protect against a second revert are moot. */
   ledgerPending: boolean;
-  /** An open incident awaits recovery (reverted, or a pull request opened). */
+  /** An open incident fluxguard reverted awaits recovery (a success of another revision resolves it). */
   awaitingRecovery: boolean;
+  /**
+   * The failing revisions of the open incidents that wait for a fix by people, not for a revert
+   * fluxguard pushed: a revert pull request, a fix in flight, a dry run, alert-only mode, the
+   * breaker, doubt. A verified success resolves them only as {@link fixedBy} says.
+   */
+  awaitingFix?: readonly string[];
   /** An open incident exists for the alarm (alarm-ok resolves it). */
   alarmIncidentOpen: boolean;
   /**

@@ -5,6 +5,8 @@ import { FAILURE_GUARDS } from '../../../lambdas/incident-response/guards.js';
 
 const SHA = '4f2b1c9e8d7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c';
 const OLD = '1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b';
+/** A newer revision: the merged revert pull request, or the fix pushed. */
+const NEW = '9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d';
 const NOW = new Date('2026-05-04T12:40:00Z');
 
 /** A confirmed failure of the current revision that every guard lets through. */
@@ -231,6 +233,100 @@ describe('decide: other triggers', () => {
       'recovered',
     ],
     [
+      'success + pass of a newer revision while an incident awaits a fix (pull request, fix in flight, dry run, alert only) → recovered',
+      {
+        trigger: 'succeeded',
+        verdict: { verdict: 'pass', definitive: false },
+        revision: `main@sha1:${NEW}`,
+        liveRevision: `main@sha1:${NEW}`,
+        awaitingFix: [`main@sha1:${SHA}`],
+      },
+      'record-known-good',
+      'recovered',
+      'recovered',
+    ],
+    [
+      'success + pass of the failing revision itself (a flapping report) while an incident awaits a fix → not recovered',
+      {
+        trigger: 'succeeded',
+        verdict: { verdict: 'pass', definitive: false },
+        awaitingFix: [`main@sha1:${SHA}`],
+      },
+      'record-known-good',
+      'verified-success',
+    ],
+    [
+      'success + pass of the failing revision given as a short sha → not recovered',
+      {
+        trigger: 'succeeded',
+        verdict: { verdict: 'pass', definitive: false },
+        awaitingFix: [SHA.slice(0, 7)],
+      },
+      'record-known-good',
+      'verified-success',
+    ],
+    [
+      'success + pass of a newer revision Flux no longer attempts (a late report) → not recovered',
+      {
+        trigger: 'succeeded',
+        verdict: { verdict: 'pass', definitive: false },
+        revision: `main@sha1:${NEW}`,
+        liveRevision: `main@sha1:${OLD}`,
+        awaitingFix: [`main@sha1:${SHA}`],
+      },
+      'record-known-good',
+      'verified-success',
+    ],
+    [
+      'success + pass of a newer revision, the live object unreadable → not recovered',
+      {
+        trigger: 'succeeded',
+        verdict: { verdict: 'pass', definitive: false },
+        revision: `main@sha1:${NEW}`,
+        liveRevision: undefined,
+        awaitingFix: [`main@sha1:${SHA}`],
+      },
+      'record-known-good',
+      'verified-success',
+    ],
+    [
+      'success + pass of a newer revision, the incident’s failing revision unknown → not recovered',
+      {
+        trigger: 'succeeded',
+        verdict: { verdict: 'pass', definitive: false },
+        revision: `main@sha1:${NEW}`,
+        liveRevision: `main@sha1:${NEW}`,
+        awaitingFix: [''],
+      },
+      'record-known-good',
+      'verified-success',
+    ],
+    [
+      'success of a newer revision, validation inconclusive, while an incident awaits a fix → not recovered',
+      {
+        trigger: 'succeeded',
+        verdict: { verdict: 'inconclusive', definitive: false },
+        revision: `main@sha1:${NEW}`,
+        liveRevision: `main@sha1:${NEW}`,
+        awaitingFix: [`main@sha1:${SHA}`],
+      },
+      'ignore',
+      'success-not-verified',
+    ],
+    [
+      'success + pass of a HelmRelease chart version other than the failing one → recovered',
+      {
+        trigger: 'succeeded',
+        verdict: { verdict: 'pass', definitive: false },
+        revision: '6.7.0',
+        liveRevision: '6.7.0',
+        awaitingFix: ['6.7.1'],
+      },
+      'record-known-good',
+      'recovered',
+      'recovered',
+    ],
+    [
       'success + validation inconclusive, a bake window already watching it → not known good',
       { trigger: 'succeeded', verdict: { verdict: 'inconclusive', definitive: false } },
       'ignore',
@@ -301,6 +397,29 @@ describe('decide: other triggers', () => {
       'record-known-good',
       'recovered',
       'recovered',
+    ],
+    [
+      'follow-up: pass and Flux ready on a newer revision while an incident awaits a fix → recovered',
+      {
+        trigger: 'follow-up',
+        verdict: { verdict: 'pass', definitive: false, fluxReady: true },
+        revision: `main@sha1:${NEW}`,
+        liveRevision: `main@sha1:${NEW}`,
+        awaitingFix: [`main@sha1:${SHA}`],
+      },
+      'record-known-good',
+      'recovered',
+      'recovered',
+    ],
+    [
+      'follow-up: pass and Flux ready on the failing revision itself while an incident awaits a fix → baked, not recovered',
+      {
+        trigger: 'follow-up',
+        verdict: { verdict: 'pass', definitive: false, fluxReady: true },
+        awaitingFix: [`main@sha1:${SHA}`],
+      },
+      'record-known-good',
+      'baked',
     ],
     [
       'follow-up: pass, Flux not ready yet → check again',
