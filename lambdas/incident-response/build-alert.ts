@@ -45,6 +45,26 @@ function evidence(report: ValidationReport): string[] {
     .slice(0, MAX_EVIDENCE);
 }
 
+/** The first 7 characters of a full commit sha, as git abbreviates it; anything else as given. */
+function short(sha: string): string {
+  return /^[0-9a-f]{40,64}$/i.test(sha) ? sha.slice(0, 7) : sha;
+}
+
+/** The engine's refusal, when it refused the revert. */
+function refusal(c: AlertContext): string | undefined {
+  return c.revert?.outcome === 'refused' ? c.revert.reason : undefined;
+}
+
+/** The git command that shows what a revert would undo (or the failing commit alone). */
+function inspectCommand(c: AlertContext): string | undefined {
+  const failing = c.revert?.failing ?? shaOf(c.incident.revision) ?? shaOf(c.revision);
+  if (!failing) return undefined;
+  const good = c.revert?.good ?? c.git?.good;
+  return good
+    ? `Inspect the commits a revert would undo: git log --stat ${short(good)}..${short(failing)}`
+    : `Inspect the failing commit: git show --stat ${short(failing)}`;
+}
+
 function nextSteps(c: AlertContext): string[] {
   const o = c.incident.object;
   const flux = o.kind === 'Kustomization' ? 'kustomization' : 'helmrelease';
@@ -63,24 +83,55 @@ function nextSteps(c: AlertContext): string[] {
         `Review and merge the revert pull request`,
         `flux reconcile source git ${c.target?.source.name ?? 'flux-system'} -n ${c.target?.source.namespace ?? 'flux-system'}`,
       ];
-    case 'recovered':
-      return [`Nothing to do; the reapply pull request (if any) carries the change forward`];
+    case 'recovered': {
+      const pull = c.actions.find((a) => a.kind === 'pull-request');
+      return [
+        `Nothing to do; the reapply pull request (if any) carries the change forward`,
+        ...(pull?.url && c.incident.revertCommit === undefined
+          ? [`Close the revert pull request if it is still open: ${pull.url}`]
+          : []),
+      ];
+    }
     case 'breaker-open':
       return [
         `Find out why this object keeps failing: ${validate}`,
         `Re-enable automatic reverts: npx fluxguard breaker reset ${targetLabel(o)}`,
       ];
-    case 'not-recovered':
-      return [
-        `The revert did not recover the rollout (or the failing commit is itself a revert): a person decides`,
-        validate,
-        `After fixing: npx fluxguard breaker reset ${targetLabel(o)}`,
-      ];
+    case 'not-recovered': {
+      const inspect = inspectCommand(c);
+      return refusal(c) !== undefined
+        ? [
+            `The revert would undo a fluxguard revert: a person decides whether to undo it`,
+            ...(inspect ? [inspect] : []),
+            validate,
+            `Re-enable automatic reverts once a person decided: npx fluxguard breaker reset ${targetLabel(o)}`,
+          ]
+        : [
+            `The revert did not recover the rollout (or the failing commit is itself a revert): a person decides`,
+            ...(inspect ? [inspect] : []),
+            validate,
+            `After fixing: npx fluxguard breaker reset ${targetLabel(o)}`,
+          ];
+    }
     case 'not-caused-by-deploy':
       return [`Look at the alarm: ${c.trigger.link ?? c.trigger.reason}`, get];
-    default:
-      return [validate, get, `flux logs --kind=${o.kind} --name=${o.name} -n ${o.namespace}`];
+    default: {
+      const inspect = refusal(c) !== undefined ? inspectCommand(c) : undefined;
+      return [
+        ...(inspect ? [inspect] : []),
+        validate,
+        get,
+        `flux logs --kind=${o.kind} --name=${o.name} -n ${o.namespace}`,
+      ];
+    }
   }
+}
+
+/** Seconds from the failure to the recovery, when both are known. */
+function recoverySeconds(incident: IncidentRecord): number | undefined {
+  if (!incident.recoveredAt) return undefined;
+  const seconds = Math.round((Date.parse(incident.recoveredAt) - Date.parse(incident.failedAt)) / 1000);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
 }
 
 /**
@@ -95,6 +146,13 @@ function nextSteps(c: AlertContext): string[] {
 export function buildAlert(c: AlertContext): Alert {
   const { incident } = c;
   const o = incident.object;
+  const refused = refusal(c);
+  let reason = c.failure ? `${c.decision.detail}; the action failed: ${c.failure}` : c.decision.detail;
+  if (c.state === 'recovered') {
+    const seconds = recoverySeconds(incident);
+    const at = c.revision ? ` at ${short(shaOf(c.revision) ?? c.revision)}` : '';
+    if (seconds !== undefined) reason = `${reason}; recovered${at}, ${seconds} s after the failure`;
+  }
   const alert: Alert = {
     version: 1,
     incidentId: incident.id,
@@ -105,12 +163,16 @@ export function buildAlert(c: AlertContext): Alert {
     target: { kind: o.kind, namespace: o.namespace, name: o.name },
     trigger: { ...c.trigger },
     actions:
-      c.actions.length > 0 ? c.actions.map((a) => ({ ...a })) : [{ kind: 'none', label: 'No change made' }],
+      c.actions.length > 0
+        ? c.actions.map((a) => ({ ...a }))
+        : [
+            {
+              kind: 'none',
+              label: refused ? `No change made: the revert engine refused: ${refused}` : 'No change made',
+            },
+          ],
     nextSteps: nextSteps(c),
-    decision: {
-      action: c.decision.action,
-      reason: c.failure ? `${c.decision.detail}; the action failed: ${c.failure}` : c.decision.detail,
-    },
+    decision: { action: c.decision.action, reason },
     occurredAt: c.at.toISOString(),
     failedAt: incident.failedAt,
   };
@@ -137,8 +199,8 @@ export function buildAlert(c: AlertContext): Alert {
   }
   if (incident.recoveredAt) {
     alert.recoveredAt = incident.recoveredAt;
-    const seconds = Math.round((Date.parse(incident.recoveredAt) - Date.parse(incident.failedAt)) / 1000);
-    if (Number.isFinite(seconds) && seconds >= 0) alert.timeToRecoverySeconds = seconds;
+    const seconds = recoverySeconds(incident);
+    if (seconds !== undefined) alert.timeToRecoverySeconds = seconds;
   }
   if (c.settings.dryRun) alert.dryRun = true;
   return alert;

@@ -28,6 +28,8 @@ export interface CommitFacts {
   author?: string;
   authorLogin?: string;
   url?: string;
+  /** The commit carries a `Fluxguard-Revert-Of` trailer: it is itself a fluxguard revert. */
+  fluxguardRevert?: boolean;
 }
 
 /** What the worker learns from the repository before deciding. */
@@ -89,6 +91,7 @@ function commitFacts(c: CommitInfo): CommitFacts {
   const facts: CommitFacts = { sha: c.sha, subject: subjectOf(c.message), url: c.htmlUrl };
   if (c.author?.name) facts.author = c.author.name;
   if (c.author?.login) facts.authorLogin = c.author.login;
+  if (isFluxguardRevert(c.message)) facts.fluxguardRevert = true;
   return facts;
 }
 

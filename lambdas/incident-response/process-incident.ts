@@ -31,7 +31,7 @@ import {
   type ReconcileRef,
   type RevertTarget,
 } from './cluster-gateway.js';
-import { decide } from './decide.js';
+import { decide, fixedBy } from './decide.js';
 import type { Decision, DecisionFacts, TriggerKind, VerdictFacts } from './decision.js';
 import { InjectedCrash, ObjectBusyError } from './errors.js';
 import type { FollowUpScheduler } from './follow-up-scheduler.js';
@@ -183,6 +183,40 @@ function evidenceLines(report: ValidationReport): string[] {
   const worst = layers.filter(([, l]) => l.verdict === 'fail');
   const shown = worst.length > 0 ? worst : layers.filter(([, l]) => l.verdict === 'inconclusive');
   return shown.flatMap(([name, l]) => l.evidence.map((e) => `${name}: ${e.object} ${e.field}: ${e.value}`));
+}
+
+/**
+ * The engine's sentence for a revert of a revert. The engine has no refusal code (a `refused`
+ * outcome and a sentence); the commits the worker read are checked first, and this sentence only
+ * when the engine undoes more than they show (a merge commit's second parent).
+ */
+const REVERT_OF_REVERT_REASON = /Fluxguard-Revert-Of trailer/;
+
+/**
+ * The decision that replaces a revert the engine refused: a revert of a revert (a commit the revert
+ * would undo carries the `Fluxguard-Revert-Of` trailer) is the `revert-of-revert` guard's answer,
+ * found late: critical, the breaker opens, a person decides. Any other refusal alerts with the
+ * engine's reason and changes nothing.
+ */
+function refusalDecision(git: GitFacts, sha: string, result: RevertResult | undefined): Decision {
+  const why = result?.reason ?? `the ledger records the revert of ${shortSha(sha)} as refused`;
+  const revertOfRevert =
+    git.commits.some((c) => c.fluxguardRevert === true) || REVERT_OF_REVERT_REASON.test(why);
+  if (revertOfRevert) {
+    return {
+      action: 'alert-only',
+      reason: 'revert-failed',
+      detail: `the revert itself failed; a person must decide: the revert engine refused: ${why}`,
+      alert: { state: 'not-recovered', severity: 'critical' },
+      openBreaker: true,
+    };
+  }
+  return {
+    action: 'alert-only',
+    reason: 'revert-refused',
+    detail: `confirmed failure, but the revert engine refused: ${why}; nothing was changed in git, a person decides`,
+    alert: { state: 'failing', severity: 'critical' },
+  };
 }
 
 /** Runs one incident input through the pipeline. Throws only to have the message retried. */
@@ -378,6 +412,11 @@ export async function processIncident(
     const awaiting = open.find(
       (i) => i.state === 'reverted' && (revision === undefined || !sameCommit(i.revision, revision)),
     );
+    // The incidents no revert of fluxguard's answered (a revert pull request, a fix in flight, a dry
+    // run, alert-only mode, the breaker, doubt) wait for a fix by people: a verified success of
+    // another revision, the one Flux attempts now, resolves them (`fixedBy`). An alarm's incident
+    // waits for its alarm's OK instead: a healthy rollout does not say the metric recovered.
+    const awaitingFix = open.filter((i) => i.state !== 'reverted' && i.alarmName === undefined);
     // A HelmRelease whose Kustomization is already reverted: that incident answers this failure.
     const ownerName = live?.labels[KUSTOMIZATION_NAME_LABEL];
     const ownerNamespace = live?.labels[KUSTOMIZATION_NAMESPACE_LABEL];
@@ -428,6 +467,7 @@ export async function processIncident(
       newerCommitInScope: false,
       ledgerPending: false,
       awaitingRecovery: awaiting !== undefined,
+      awaitingFix: awaitingFix.map((i) => i.revision),
       alarmIncidentOpen: alarmIncident !== undefined,
       ...(kustomizationIncident ? { kustomizationIncident } : {}),
       inBakeWindow,
@@ -610,8 +650,13 @@ export async function processIncident(
           severity = result.severity;
           kind = result.kind;
           secondsToAction = result.secondsToAction;
-          if (result.openBreaker)
-            await deps.state.openBreaker(object, result.revert?.reason ?? 'refused', at);
+          if (result.refused) {
+            // The engine would not revert: what people hear is that refusal and its reason, not
+            // "reverting in git"; a revert of a revert is the guard's case, found late.
+            decision = result.refused;
+            note('decide', `${decision.action} (${decision.reason}): ${decision.detail}`);
+            if (decision.openBreaker) await deps.state.openBreaker(object, decision.detail, at);
+          }
         } catch (error) {
           if (error instanceof ObjectBusyError || error instanceof InjectedCrash) throw error;
           failure = error;
@@ -636,13 +681,20 @@ export async function processIncident(
       await deps.state.putKnownGood(object, { revision, sha: shaOf(revision) ?? revision, at: stamp });
       note('record', `last known good: ${revision}`);
       kind = 'recorded';
-      if (awaiting) {
-        incident = awaiting;
+      const fixed =
+        decision.reason === 'recovered'
+          ? awaitingFix.filter((i) => fixedBy(i.revision, revision, facts.liveRevision))
+          : [];
+      const resolved = [...(awaiting ? [awaiting] : []), ...fixed];
+      if (resolved[0]) {
+        incident = resolved[0];
         incident.state = 'recovered';
         incident.recoveredAt = stamp;
         touched.add('incident');
         kind = 'alerted';
       }
+      // Any other incident the same revision fixed resolves in its own thread.
+      for (const other of resolved.slice(1)) await recoverFixed(other, revision, decision);
       if (object.kind === 'Kustomization' && report) await recoverReleases(report, revision, decision);
     } else if (
       r.trigger === 'succeeded' &&
@@ -820,6 +872,32 @@ export async function processIncident(
       }
     }
 
+    /** Resolves one more incident of this object that `good` fixed, with its own alert in its thread. */
+    async function recoverFixed(fixed: IncidentRecord, good: string, why: Decision): Promise<void> {
+      fixed.state = 'recovered';
+      fixed.recoveredAt = stamp;
+      fixed.updatedAt = stamp;
+      if (fixed.alertState !== 'recovered') {
+        await deps.alerts.publish(
+          buildAlert({
+            settings,
+            incident: fixed,
+            state: 'recovered',
+            severity: 'info',
+            trigger: r.alertTrigger,
+            decision: why,
+            actions: fixed.actions,
+            at,
+            ...(report ? { report } : {}),
+            revision: good,
+          }),
+        );
+        fixed.alertState = 'recovered';
+      }
+      await deps.state.putIncident(fixed);
+      note('record', `${objectKey(object)} recovered at ${good} (incident ${fixed.id})`);
+    }
+
     /**
      * Whether the failing commit came from image automation (its author is an
      * ImageUpdateAutomation's commit author, or it changed lines that carry `$imagepolicy` markers
@@ -873,7 +951,8 @@ export async function processIncident(
       severity: Alert['severity'];
       kind: OutcomeKind;
       secondsToAction?: number;
-      openBreaker?: boolean;
+      /** The engine refused: the decision that replaces the revert (alert only, with its reason). */
+      refused?: Decision;
     }> {
       const current = incident as IncidentRecord;
       const incidentContext = {
@@ -976,13 +1055,13 @@ export async function processIncident(
       }
       if (done.status === 'refused') {
         current.state = 'failed';
-        const revertOfRevert = /fluxguard revert|Fluxguard-Revert-Of/i.test(result?.reason ?? '');
+        const refused = refusalDecision(facts2, sha, result);
         return {
           ...(result ? { revert: result } : {}),
-          alertState: revertOfRevert ? 'not-recovered' : 'failing',
+          alertState: refused.alert?.state ?? 'failing',
           severity: 'critical',
           kind: 'alerted',
-          openBreaker: revertOfRevert,
+          refused,
         };
       }
       if (done.status === 'pull-request') {

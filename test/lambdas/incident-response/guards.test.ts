@@ -174,3 +174,89 @@ describe('the guards, end to end', () => {
     expect(w.alerts().map((a) => a.state)).toEqual(['pull-request-opened']);
   });
 });
+
+describe('when the revert engine refuses', () => {
+  it('a revert of a revert: no commit, a critical alert saying the revert itself failed with the engine’s reason, the breaker opens, next steps as commands', async () => {
+    // Prepare: the failing revision is a fluxguard revert (pushed by `fluxguard revert`, not by an open incident)
+    w = await world([BUMP], { reapplyPullRequest: false });
+    const bumped = w.shas[1] as string;
+    const [failing] = (await w.repo.commit('main', [
+      {
+        message: `Revert "Bump web to 1.4.3"\n\nFluxguard-Revert-Of: ${bumped}\n`,
+        files: {
+          [`${APP_PATH}/web.yaml`]:
+            'image: ghcr.io/acme/shop-web:1.4.2 # {"$imagepolicy": "flux-system:web"}\n',
+        },
+      },
+    ])) as [string];
+    w.deploy({ state: 'crashloop', attempted: failing });
+
+    // Act
+    const outcome = await w.run(
+      w.flux({ reason: 'HealthCheckFailed', severity: 'error', revision: `main@sha1:${failing}` }),
+    );
+
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'alerted', code: 'revert-failed', revert: { outcome: 'refused' } });
+    expect(await w.commitsAfter(failing)).toEqual([]);
+    const [alert] = w.alerts();
+    expect(alert).toMatchObject({ state: 'not-recovered', severity: 'critical' });
+    expect(alert?.decision?.reason).toContain('the revert itself failed; a person must decide');
+    expect(alert?.decision?.reason).toContain(outcome.revert?.reason);
+    expect(alert?.actions.map((a) => a.label).join('\n')).toContain(
+      `the revert engine refused: ${outcome.revert?.reason}`,
+    );
+    expect(alert?.nextSteps).toContain(
+      `Re-enable automatic reverts once a person decided: npx fluxguard breaker reset Kustomization/flux-system/apps`,
+    );
+    expect(alert?.nextSteps).toContain(
+      `Inspect the commits a revert would undo: git log --stat ${bumped.slice(0, 7)}..${failing.slice(0, 7)}`,
+    );
+    const state = await w.store.loadObject(APPS);
+    expect(state.breaker?.open).toBe(true);
+    expect(state.incidents.map((i) => i.state)).toEqual(['failed']);
+    expect((await w.store.summary()).recentDecisions).toMatchObject([
+      { action: 'alert-only', reason: 'revert-failed' },
+    ]);
+  });
+
+  it('any other refusal: a critical alert that states the engine’s reason in what fluxguard did; the breaker stays closed', async () => {
+    // Prepare: the engine refuses (as it does when good is not an ancestor of the failing commit)
+    w = await world([BUMP], { reapplyPullRequest: false });
+    const failing = w.shas[1] as string;
+    w.deploy({ state: 'crashloop', attempted: failing });
+    const reason = `${w.shas[0]?.slice(0, 7)} is not an ancestor of ${failing.slice(0, 7)} on main: restoring it would push content that was never on the branch, a human decides`;
+    const git = w.deps.git;
+    w.deps.git = async (url) => {
+      const gateway = await git(url);
+      gateway.revert = async (request) => ({
+        outcome: 'refused',
+        reason,
+        repository: gateway.repository,
+        branch: request.branch,
+        failing: request.failing,
+        revertedCommits: [],
+        conflicts: [],
+        attempts: 1,
+      });
+      return gateway;
+    };
+
+    // Act
+    const outcome = await w.run(
+      w.flux({ reason: 'HealthCheckFailed', severity: 'error', revision: `main@sha1:${failing}` }),
+    );
+
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'alerted', code: 'revert-refused' });
+    const [alert] = w.alerts();
+    expect(alert).toMatchObject({ state: 'failing', severity: 'critical' });
+    expect(alert?.decision?.reason).toContain(reason);
+    expect(alert?.decision?.reason).not.toContain('reverting in git');
+    expect(alert?.actions).toEqual([
+      { kind: 'none', label: `No change made: the revert engine refused: ${reason}` },
+    ]);
+    expect(alert?.nextSteps.join('\n')).toContain('git log --stat');
+    expect((await w.store.loadObject(APPS)).breaker?.open).not.toBe(true);
+  });
+});

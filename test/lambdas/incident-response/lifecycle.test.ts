@@ -12,6 +12,7 @@ afterEach(async () => {
   w = undefined;
 });
 
+const BUMP_143 = { message: 'Bump web to 1.4.3', files: { [`${APP_PATH}/web.yaml`]: 'image: web:1.4.3\n' } };
 const APPS: ObjectRef = { cluster: 'prod', kind: 'Kustomization', namespace: 'flux-system', name: 'apps' };
 const ALARM_ARN = 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:web-5xx';
 const TAGS = {
@@ -187,6 +188,87 @@ describe('after a revert', () => {
       ['not-recovered', 'critical'],
     ]);
     expect((await w.store.loadObject(APPS)).breaker?.open).toBe(true);
+  });
+});
+
+describe('without a direct revert', () => {
+  it('pull-request mode: once the revert pull request is merged and its revision is healthy, the incident resolves in the same thread; a flapping success of the failing revision and a repeat do not', async () => {
+    // Prepare: the object asks for pull requests; its rollout fails
+    w = await world(undefined, { defaultMode: 'pull-request' });
+    const failing = w.shas[1] as string;
+    w.deploy({ state: 'crashloop', attempted: failing });
+    const opened = await w.run(
+      w.flux({ reason: 'HealthCheckFailed', severity: 'error', revision: `main@sha1:${failing}` }),
+    );
+    expect(opened).toMatchObject({ kind: 'acted', revert: { outcome: 'pull-request-opened' } });
+
+    // Act 1: Flux reports success for the failing revision itself (a flap): no recovery
+    w.clock.now = new Date(w.clock.now.getTime() + 30_000);
+    w.deploy({ state: 'healthy', attempted: failing, failed: false });
+    const flap = await w.run(
+      w.flux({ reason: 'ReconciliationSucceeded', severity: 'info', revision: `main@sha1:${failing}` }),
+    );
+
+    // Act 2: a person merges the pull request (main fast-forwards to its branch); Flux applies it
+    const head = w.github.pulls[0]?.head as string;
+    const merged = (await w.repo.git(['rev-parse', `refs/heads/${head}`])).trim();
+    await w.repo.git(['update-ref', 'refs/heads/main', merged]);
+    w.clock.now = new Date(w.clock.now.getTime() + 270_000);
+    w.deploy({ state: 'healthy', attempted: merged, failed: false });
+    const success = w.flux({
+      reason: 'ReconciliationSucceeded',
+      severity: 'info',
+      revision: `main@sha1:${merged}`,
+    });
+    const recovered = await w.run(success);
+    const again = await w.run(success);
+
+    // Assess
+    expect(flap.code).not.toBe('recovered');
+    expect(recovered).toMatchObject({ kind: 'alerted', code: 'recovered', incidentId: opened.incidentId });
+    expect(again.code).not.toBe('recovered');
+    const alerts = w.alerts();
+    expect(alerts.map((a) => [a.state, a.incidentId])).toEqual([
+      ['pull-request-opened', opened.incidentId],
+      ['recovered', opened.incidentId],
+    ]);
+    expect(alerts[1]).toMatchObject({ severity: 'info', timeToRecoverySeconds: 300 });
+    expect(alerts[1]?.decision?.reason).toContain(
+      `recovered at ${merged.slice(0, 7)}, 300 s after the failure`,
+    );
+    const state = await w.store.loadObject(APPS);
+    expect(state.incidents.map((i) => [i.id, i.state])).toEqual([[opened.incidentId, 'recovered']]);
+    expect(state.lastKnownGood?.sha).toBe(merged);
+    expect(await w.commitsAfter(merged)).toEqual([]);
+  });
+
+  it('a fix in flight: the newer commit’s healthy rollout resolves the incident in the same thread', async () => {
+    // Prepare: the branch already holds a newer commit changing the same path
+    w = await world([
+      BUMP_143,
+      { message: 'Bump web to 1.4.4', files: { [`${APP_PATH}/web.yaml`]: 'image: web:1.4.4\n' } },
+    ]);
+    const [, failing, fix] = w.shas as [string, string, string];
+    w.deploy({ state: 'crashloop', attempted: failing });
+    const watching = await w.run(
+      w.flux({ reason: 'HealthCheckFailed', severity: 'error', revision: `main@sha1:${failing}` }),
+    );
+
+    // Act: Flux applies the fix and it is healthy
+    w.clock.now = new Date(w.clock.now.getTime() + 90_000);
+    w.deploy({ state: 'healthy', attempted: fix, failed: false });
+    const recovered = await w.run(
+      w.flux({ reason: 'ReconciliationSucceeded', severity: 'info', revision: `main@sha1:${fix}` }),
+    );
+
+    // Assess
+    expect(watching).toMatchObject({ kind: 'alerted', code: 'fix-in-flight' });
+    expect(recovered).toMatchObject({ kind: 'alerted', code: 'recovered', incidentId: watching.incidentId });
+    expect(w.alerts().map((a) => [a.state, a.incidentId])).toEqual([
+      ['failing', watching.incidentId],
+      ['recovered', watching.incidentId],
+    ]);
+    expect((await w.store.loadObject(APPS)).incidents[0]?.state).toBe('recovered');
   });
 });
 
