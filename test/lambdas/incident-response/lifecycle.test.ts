@@ -272,6 +272,71 @@ describe('without a direct revert', () => {
   });
 });
 
+describe('without a direct revert: dry run, alert only, alarms', () => {
+  it.each([
+    ['a dry run', { dryRun: true }, 'reverting'],
+    ['alert-only mode', { defaultMode: 'alert-only' as const }, 'alert-only'],
+  ])(
+    '%s: a fix pushed by a person and healthy on its revision resolves the incident in the same thread',
+    async (_, settings, first) => {
+      // Prepare
+      w = await world(undefined, settings);
+      const failing = w.shas[1] as string;
+      w.deploy({ state: 'crashloop', attempted: failing });
+      const failed = await w.run(
+        w.flux({ reason: 'HealthCheckFailed', severity: 'error', revision: `main@sha1:${failing}` }),
+      );
+
+      // Act: a person pushes the fix; Flux applies it, healthy
+      const [fix] = (await w.repo.commit('main', [
+        { message: 'Fix web', files: { [`${APP_PATH}/web.yaml`]: 'image: web:1.4.4\n' } },
+      ])) as [string];
+      w.clock.now = new Date(w.clock.now.getTime() + 120_000);
+      w.deploy({ state: 'healthy', attempted: fix, failed: false });
+      const recovered = await w.run(
+        w.flux({ reason: 'ReconciliationSucceeded', severity: 'info', revision: `main@sha1:${fix}` }),
+      );
+
+      // Assess
+      expect(recovered).toMatchObject({ kind: 'alerted', code: 'recovered', incidentId: failed.incidentId });
+      expect(w.alerts().map((a) => [a.state, a.incidentId])).toEqual([
+        [first, failed.incidentId],
+        ['recovered', failed.incidentId],
+      ]);
+      expect(w.alerts()[1]?.timeToRecoverySeconds).toBe(120);
+      expect((await w.store.loadObject(APPS)).incidents[0]?.state).toBe('recovered');
+    },
+  );
+
+  it('an alarm’s incident is not resolved by a healthy rollout, only by its alarm’s OK', async () => {
+    // Prepare: alert-only; an alarm fires in the bake window of the revision applied last
+    w = await world(undefined, { defaultMode: 'alert-only' }, { tags: TAGS });
+    const failing = w.shas[1] as string;
+    w.deploy({ state: 'healthy', attempted: failing, failed: false });
+    await w.run(w.flux({ reason: 'Progressing', severity: 'info', revision: `main@sha1:${failing}` }));
+    w.clock.now = new Date(w.clock.now.getTime() + 3 * 60_000);
+    const fired = await w.run(alarmEvent('ALARM', w.clock.now));
+
+    // Act: a fix is healthy, then the alarm goes back to OK
+    const [fix] = (await w.repo.commit('main', [
+      { message: 'Fix web', files: { [`${APP_PATH}/web.yaml`]: 'image: web:1.4.4\n' } },
+    ])) as [string];
+    w.clock.now = new Date(w.clock.now.getTime() + 60_000);
+    w.deploy({ state: 'healthy', attempted: fix, failed: false });
+    const success = await w.run(
+      w.flux({ reason: 'ReconciliationSucceeded', severity: 'info', revision: `main@sha1:${fix}` }),
+    );
+    w.clock.now = new Date(w.clock.now.getTime() + 60_000);
+    const ok = await w.run(alarmEvent('OK', w.clock.now));
+
+    // Assess
+    expect(fired).toMatchObject({ kind: 'alerted', code: 'mode-alert-only' });
+    expect(success).toMatchObject({ kind: 'recorded', code: 'verified-success' });
+    expect(ok).toMatchObject({ code: 'alarm-ok', incidentId: fired.incidentId });
+    expect(w.alerts().map((a) => a.state)).toEqual(['alert-only', 'recovered']);
+  });
+});
+
 describe('HelmRelease incidents', () => {
   it('validates the HelmRelease and reverts its Kustomization’s path', async () => {
     // Prepare: Kustomization flux-system/apps applied the HelmRelease whose upgrade to 6.7.1 fails
