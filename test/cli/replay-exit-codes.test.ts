@@ -45,6 +45,8 @@ const APPS = { cluster: 'prod', kind: 'Kustomization', namespace: 'flux-system',
 async function failingRollout(
   commits: readonly CommitSpec[] = [BUMP],
   env: Record<string, string> = {},
+  /** Pushes the failing commit itself (else the newest of `commits` fails) and returns its SHA. */
+  push?: (v: World) => Promise<string>,
 ): Promise<{ w: World; event: string; env: Record<string, string>; failing: string }> {
   const v = await world(commits);
   w = v;
@@ -53,8 +55,8 @@ async function failingRollout(
   process.env.AWS_REGION = 'us-east-1';
   process.env.AWS_ACCESS_KEY_ID = 'local';
   process.env.AWS_SECRET_ACCESS_KEY = 'local';
-  const failing = v.shas.at(-1) as string;
-  v.deploy({ state: 'crashloop', attempted: failing });
+  const failing = push ? await push(v) : (v.shas.at(-1) as string);
+  v.deploy({ state: push ? 'imagepull' : 'crashloop', attempted: failing });
   const kubeconfig = join(dir, 'kubeconfig');
   await writeFile(kubeconfig, v.kube.kubeConfig().exportConfig());
   const input = v.flux({ reason: 'HealthCheckFailed', severity: 'error', revision: `main@sha1:${failing}` });
@@ -246,6 +248,56 @@ describe('fluxguard replay: an action the pipeline attempted failed (1)', () => 
 
     expect(code).toBe(1);
     expect(io.out.join('\n')).toMatch(/^failed +reapply-pull-request: /m);
+  });
+
+  it('exits 1 when the ImageUpdateAutomation that pushed the failing commit could not be suspended', async () => {
+    // The automation pushes as fluxcdbot; its ImagePolicy is not semver, so the bad version cannot be
+    // excluded in git and the worker suspends the automation instead.
+    const policy = {
+      message: 'Add the image policy',
+      files: {
+        'gitops/apps/image-automation/imagepolicy.yaml':
+          'apiVersion: image.toolkit.fluxcd.io/v1beta2\nkind: ImagePolicy\nmetadata:\n  name: web\n  namespace: flux-system\nspec:\n  imageRepositoryRef:\n    name: web\n  policy:\n    alphabetical:\n      order: asc\n',
+      },
+    };
+    const r = await failingRollout([policy], {}, async (v) => {
+      const author = 'fluxcdbot <fluxcdbot@users.noreply.github.com>';
+      const content = 'image: ghcr.io/acme/shop-web:1.4.3 # {"$imagepolicy": "flux-system:web"}\n';
+      const message = 'chore(images): update web image\n';
+      const parent = await v.repo.revParse('refs/heads/main^0');
+      await v.repo.git(['fast-import', '--quiet'], {
+        input: [
+          'commit refs/heads/main\n',
+          `author ${author} 1760009999 +0000\ncommitter ${author} 1760009999 +0000\n`,
+          `data ${Buffer.byteLength(message)}\n${message}\nfrom ${parent}\n`,
+          `M 100644 inline ${APP_PATH}/web.yaml\ndata ${Buffer.byteLength(content)}\n${content}\n`,
+        ].join(''),
+      });
+      v.kube.put({
+        apiVersion: 'image.toolkit.fluxcd.io/v1beta2',
+        kind: 'ImageUpdateAutomation',
+        metadata: { name: 'web', namespace: 'flux-system' },
+        spec: {
+          sourceRef: { kind: 'GitRepository', name: 'flux-system' },
+          git: { commit: { author: { name: 'fluxcdbot', email: 'fluxcdbot@users.noreply.github.com' } } },
+        },
+      });
+      return v.repo.revParse('refs/heads/main');
+    });
+    r.w.kube.faults.push(({ method, path }) =>
+      method === 'PATCH' && path.includes('/imageupdateautomations/')
+        ? { status: 403, message: 'forbidden' }
+        : undefined,
+    );
+    const io = captureIO(r.env);
+
+    const code = await main(replayArgs(r.event, r.w), io);
+
+    expect(await r.w.commitsAfter(r.failing)).toHaveLength(1); // reverted all the same
+    expect(code).toBe(1);
+    expect(io.out.join('\n')).toMatch(
+      /^failed +suspend-image-update-automation: PATCH .*imageupdateautomations\/web: HTTP 403: forbidden$/m,
+    );
   });
 
   it('exits 1 when the revert engine refuses to push', async () => {
