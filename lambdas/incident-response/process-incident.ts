@@ -245,16 +245,43 @@ export async function processIncident(
     ...extra,
   });
 
+  /**
+   * A message ignored before its object's lease: the decision goes in the outcome (the log line)
+   * and, when the message names an object, in that object's decision log. An alarm that maps to no
+   * object (or a source the worker does not handle) has no object to log under: the log line only.
+   */
+  const ignoredEarly = async (
+    code: string,
+    detail: string,
+    about?: { cluster: string; kind: string; namespace: string; name: string },
+  ): Promise<IncidentOutcome> => {
+    note('resolve', detail);
+    const decision: Decision = { action: 'ignore', reason: code, detail };
+    if (about) {
+      // The log is keyed by `cluster/Kind/namespace/name` whatever the kind (a GitRepository too).
+      await deps.state.recordDecision(about as ObjectRef, {
+        at: now().toISOString(),
+        messageId: meta.messageId,
+        source: input.source,
+        trigger: 'other',
+        action: decision.action,
+        reason: code,
+        detail,
+      });
+    }
+    return outcome('ignored', code, { decision, ...(about ? { object: about as ObjectRef } : {}) });
+  };
+
   // 1. Which object, which trigger.
   let resolved: Resolved;
   if (input.source === 'flux') {
     const { event, classification } = input.message;
     if (event.kind !== 'Kustomization' && event.kind !== 'HelmRelease') {
-      note(
-        'resolve',
+      return ignoredEarly(
+        'not-a-rollout',
         `${event.kind} ${event.namespace}/${event.name}: ${classification.category}, not a rollout`,
+        { cluster: event.cluster, kind: event.kind, namespace: event.namespace, name: event.name },
       );
-      return outcome('ignored', 'not-a-rollout');
     }
     // helm-controller's RollbackSucceeded names the version rolled back to; the failing one is the
     // version the HelmRelease attempts, read from the live object below.
@@ -270,13 +297,11 @@ export async function processIncident(
   } else if (input.source === 'alarm') {
     const { alarm } = input;
     if (alarm.muted) {
-      note('resolve', `alarm ${alarm.alarmName} is muted by a mute rule`);
-      return outcome('ignored', 'alarm-muted');
+      return ignoredEarly('alarm-muted', `alarm ${alarm.alarmName} is muted by a mute rule`);
     }
     const target = await deps.alarms.resolve(alarm);
     if (!target.ok) {
-      note('resolve', `alarm ${alarm.alarmName}: ${target.reason}`);
-      return outcome('ignored', 'alarm-not-mapped');
+      return ignoredEarly('alarm-not-mapped', `alarm ${alarm.alarmName}: ${target.reason}`);
     }
     resolved = {
       object: target.object,
@@ -330,8 +355,10 @@ export async function processIncident(
     };
   } else {
     // Every source of the union is handled above; a new one lands here until it is.
-    note('resolve', `${(input as { source: string }).source} messages are not handled by this worker yet`);
-    return outcome('ignored', 'unsupported-source');
+    return ignoredEarly(
+      'unsupported-source',
+      `${(input as { source: string }).source} messages are not handled by this worker yet`,
+    );
   }
   const { object } = resolved;
   note(

@@ -260,3 +260,50 @@ describe('when the revert engine refuses', () => {
     expect((await w.store.loadObject(APPS)).breaker?.open).not.toBe(true);
   });
 });
+
+describe('every decision not to act is recorded with its reason', () => {
+  it('a Flux event about an object that is not a rollout: in the decision log of that object, and a decision in the outcome (the log line)', async () => {
+    // Prepare
+    w = await world();
+
+    // Act
+    const outcome = await w.run(
+      w.flux({ kind: 'GitRepository', name: 'flux-system', reason: 'NewArtifact', severity: 'info' }),
+    );
+
+    // Assess
+    expect(outcome).toMatchObject({
+      kind: 'ignored',
+      code: 'not-a-rollout',
+      decision: { action: 'ignore', reason: 'not-a-rollout' },
+    });
+    expect(outcome.decision?.detail).toContain('GitRepository flux-system/flux-system');
+    expect((await w.store.summary()).recentDecisions).toMatchObject([
+      { action: 'ignore', reason: 'not-a-rollout', object: 'prod/GitRepository/flux-system/flux-system' },
+    ]);
+  });
+
+  it('an object annotated fluxguard.io/mode: off: the failure is ignored and the decision recorded', async () => {
+    // Prepare
+    w = await world();
+    const failing = w.shas[1] as string;
+    w.deploy({ state: 'crashloop', attempted: failing });
+    const ks = w.kube.objects({ apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization' })[0];
+    if (ks) {
+      ks.metadata.annotations = { 'fluxguard.io/mode': 'off' };
+      w.kube.put(ks);
+    }
+
+    // Act
+    const outcome = await w.run(
+      w.flux({ reason: 'HealthCheckFailed', severity: 'error', revision: `main@sha1:${failing}` }),
+    );
+
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'ignored', code: 'mode-off', decision: { reason: 'mode-off' } });
+    expect(w.sns.messages).toEqual([]);
+    expect((await w.store.summary()).recentDecisions).toMatchObject([
+      { action: 'ignore', reason: 'mode-off', object: 'prod/Kustomization/flux-system/apps' },
+    ]);
+  });
+});

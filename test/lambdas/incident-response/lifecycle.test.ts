@@ -473,6 +473,11 @@ describe('CloudWatch alarms', () => {
   it('ignores an alarm without fluxguard tags', async () => {
     w = await world();
     const outcome = await w.run(alarmEvent('ALARM', w.clock.now));
-    expect(outcome).toMatchObject({ kind: 'ignored', code: 'alarm-not-mapped' });
+    expect(outcome).toMatchObject({
+      kind: 'ignored',
+      code: 'alarm-not-mapped',
+      decision: { action: 'ignore', reason: 'alarm-not-mapped' },
+    });
+    expect(outcome.decision?.detail).toContain('web-5xx');
   });
 });
