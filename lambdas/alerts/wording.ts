@@ -33,7 +33,8 @@ export const STATE_WORDING: Readonly<Record<AlertState, StateWording>> = {
   'pull-request-opened': {
     emoji: ':twisted_rightwards_arrows:',
     headline: 'Revert pull request opened',
-    meaning: 'A revert could not be committed directly; a pull request waits for a person to merge it.',
+    meaning:
+      'A revert waits in a pull request (the target asks for pull requests, or the branch is protected) for a person to merge it; the incident recovers once a newer revision is healthy.',
   },
   recovered: {
     emoji: ':white_check_mark:',
@@ -43,7 +44,8 @@ export const STATE_WORDING: Readonly<Record<AlertState, StateWording>> = {
   'not-recovered': {
     emoji: ':x:',
     headline: 'Not recovered',
-    meaning: 'The rollout is still unhealthy after the revert; a person must look.',
+    meaning:
+      'The rollout is still unhealthy after the revert, or the change to undo is itself a revert; a person must decide.',
   },
   inconclusive: {
     emoji: ':grey_question:',
