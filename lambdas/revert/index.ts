@@ -14,7 +14,8 @@
  *   trailer), and `edits` (extra file edits in the same commit, e.g. excluding the bad version in
  *   an ImagePolicy; a throwing edit refuses the revert).
  * - {@link RevertResult}: `outcome` (`reverted`, `pull-request-opened`, `already-reverted`,
- *   `nothing-to-revert`, `refused`, `planned`, `timed-out` with `writeMayHaveHappened`), `reason`,
+ *   `nothing-to-revert`, `refused` with its {@link RevertRefusal} code in `refusal` (and
+ *   `retryable` for `branch-kept-moving`), `planned`, `timed-out` with `writeMayHaveHappened`), `reason`,
  *   `revertedCommits` (sha, subject, author name and login, html URL) and `compareUrl`, all from the
  *   comparison the revert made, `commitSha`/`commitUrl`, the pull request, and `notRevertable`
  *   remote bases. A retry after a crash between the push and the caller's record answers
@@ -158,6 +159,7 @@ export {
   type RevertMode,
   type RevertOutcome,
   type RevertPlanSummary,
+  type RevertRefusal,
   type RevertRequest,
   type RevertResult,
 } from './revert-engine.js';

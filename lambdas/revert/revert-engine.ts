@@ -78,6 +78,42 @@ export type RevertOutcome =
   | 'planned'
   | 'timed-out';
 
+/**
+ * Why the engine answered `refused`: one code per refusal path, so callers branch on it rather than
+ * on the `reason` sentence. Every `refused` result carries one ({@link RevertResult.refusal}).
+ *
+ * - `root-commit`: the failing commit has no parent and no good revision was given.
+ * - `too-many-commits`: more commits lie between good and the branch than GitHub lists in one
+ *   comparison, so neither the head nor the ancestry can be read.
+ * - `good-not-ancestor`: good is not an ancestor of the failing commit on the branch.
+ * - `head-unknown`: the branch's head cannot be told from the comparison (not exactly one tip).
+ * - `revert-of-revert`: a commit the revert would undo (the failing commit or an ancestor after
+ *   good, a merge commit's second parent included) carries the `Fluxguard-Revert-Of` trailer.
+ * - `tree-too-large`: GitHub truncated the listing of the good, head or failing tree.
+ * - `earlier-revert-too-large`: an earlier revert of the failing commit is on the branch, but what it
+ *   restored is too large for GitHub to list.
+ * - `outside-scope`: nothing the failing range changed is read by the Kustomization's build.
+ * - `edit-failed`: a request edit threw, or its file is not in the revert commit.
+ * - `branch-kept-moving`: every attempt met "not a fast forward"; transient
+ *   ({@link RevertResult.retryable} is set).
+ * - `branch-protected`: the branch is protected and the pull request fallback is off.
+ * - `pull-request-mismatch`: the revert pull request branch already has an open pull request (another
+ *   Kustomization's revert of the same commit) that does not restore this scope.
+ */
+export type RevertRefusal =
+  | 'root-commit'
+  | 'too-many-commits'
+  | 'good-not-ancestor'
+  | 'head-unknown'
+  | 'revert-of-revert'
+  | 'tree-too-large'
+  | 'earlier-revert-too-large'
+  | 'outside-scope'
+  | 'edit-failed'
+  | 'branch-kept-moving'
+  | 'branch-protected'
+  | 'pull-request-mismatch';
+
 /** What a revert would write, returned by every run that got as far as planning. */
 export interface RevertPlanSummary {
   /** The head the revert commit is (or would be) made on. */
@@ -126,9 +162,12 @@ export interface RevertResult {
    * the revert (a retry answers `already-reverted` if so).
    */
   writeMayHaveHappened?: boolean;
+  /** For `refused` (and only then): which refusal path answered ({@link RevertRefusal}). */
+  refusal?: RevertRefusal;
   /**
    * For `refused`: the refusal is transient (the branch kept moving under every attempt, as when
-   * several reverts of one repository race), so the same revert later may well succeed.
+   * several reverts of one repository race), so the same revert later may well succeed. Set exactly
+   * when {@link RevertResult.refusal} is `branch-kept-moving`.
    */
   retryable?: boolean;
 }
@@ -179,8 +218,15 @@ interface PlannedRevert {
 /** A read phase either plans a revert or ends the request with an answer. */
 type PlanStep = PlannedRevert | { kind: 'answer'; result: RevertResult };
 
-/** Builds the answer that ends a read phase. */
-type Answer = (outcome: RevertOutcome, reason: string, extra?: Partial<RevertResult>) => PlanStep;
+/** Builds the answer (other than a refusal) that ends a read phase. */
+type Answer = (
+  outcome: Exclude<RevertOutcome, 'refused'>,
+  reason: string,
+  extra?: Partial<RevertResult>,
+) => PlanStep;
+
+/** Builds the refusal that ends a read phase. */
+type Refuse = (refusal: RevertRefusal, reason: string, extra?: Partial<RevertResult>) => PlanStep;
 
 /** What every answer after the comparison carries. */
 type ReadContext = Pick<RevertResult, 'revertedCommits' | 'compareUrl'>;
@@ -339,9 +385,9 @@ export class RevertEngine {
     failing = commit.sha;
     const resolvedGood = good ?? commit.parents[0];
     if (resolvedGood === undefined) {
-      return this.#answer(
+      return this.#refuse(
         { ...identity, failing },
-        'refused',
+        'root-commit',
         `${shortSha(failing)} is a root commit: nothing to go back to`,
       );
     }
@@ -368,6 +414,7 @@ export class RevertEngine {
     { failing, good }: Revisions,
     cache: AttemptCache,
     answer: Answer,
+    refuse: Refuse,
   ): Promise<BranchReading | PlanStep> {
     const gh = this.#github;
     // The good tree is read once, in parallel with the first comparison when good is a full SHA
@@ -381,8 +428,8 @@ export class RevertEngine {
     // GitHub lists at most 250 commits (the oldest): beyond that the list is incomplete, so
     // neither the head nor the ancestry can be read from it.
     if (comparison.totalCommits > comparison.commits.length) {
-      return answer(
-        'refused',
+      return refuse(
+        'too-many-commits',
         `${comparison.totalCommits} commits lie between ${shortSha(good)} and ${request.branch}, more than the ${comparison.commits.length} GitHub lists in one comparison: too many to revert safely, a human decides`,
       );
     }
@@ -395,15 +442,15 @@ export class RevertEngine {
     // The base is good as GitHub resolved it: a full SHA even when good was given abbreviated.
     const ancestry = ancestryOf(comparison.commits, failing, comparison.base.sha);
     if (comparison.status !== 'ahead' || !ancestry.goodIsAncestor) {
-      return answer(
-        'refused',
+      return refuse(
+        'good-not-ancestor',
         `${shortSha(good)} is not an ancestor of ${shortSha(failing)} on ${request.branch}: restoring it would push content that was never on the branch, a human decides`,
       );
     }
     const headCommit = tipOf(comparison.commits);
     if (!headCommit) {
-      return answer(
-        'refused',
+      return refuse(
+        'head-unknown',
         `the head of ${request.branch} cannot be told from its comparison with ${shortSha(good)}`,
       );
     }
@@ -413,8 +460,8 @@ export class RevertEngine {
     const context: ReadContext = { revertedCommits, ...(compareUrl ? { compareUrl } : {}) };
     const revertOfRevert = ancestry.ancestors.find((c) => isFluxguardRevert(c.message));
     if (revertOfRevert) {
-      return answer(
-        'refused',
+      return refuse(
+        'revert-of-revert',
         `${shortSha(revertOfRevert.sha)} is itself a fluxguard revert (Fluxguard-Revert-Of trailer): a human decides whether to undo it`,
         context,
       );
@@ -470,7 +517,11 @@ export class RevertEngine {
       kind: 'answer',
       result: { ...this.#answer(identity, outcome, reason, undefined, attempt), ...extra },
     });
-    const reading = await this.#readBranch(request, revisions, cache, answer);
+    const refuse: Refuse = (refusal, reason, extra = {}) => ({
+      kind: 'answer',
+      result: { ...this.#refuse(identity, refusal, reason, undefined, attempt), ...extra },
+    });
+    const reading = await this.#readBranch(request, revisions, cache, answer, refuse);
     if (reading.kind !== 'read') return reading;
     const { comparison, descendants, head: headCommit, failingCommit, context } = reading;
     const { revertedCommits } = context;
@@ -478,18 +529,18 @@ export class RevertEngine {
     cache.goodTree ??= this.#tree(comparison.base.treeSha);
     const goodTree = await cache.goodTree;
     if (!goodTree)
-      return answer('refused', `the tree of ${shortSha(good)} is too large for GitHub to list`, context);
+      return refuse('tree-too-large', `the tree of ${shortSha(good)} is too large for GitHub to list`, context);
     const scope = normaliseScope(request.scope ?? []);
     const headDelta = await this.#delta(comparison, goodTree, headCommit.treeSha);
     if (!headDelta)
-      return answer('refused', `the tree of ${request.branch} is too large for GitHub to list`, context);
+      return refuse('tree-too-large', `the tree of ${request.branch} is too large for GitHub to list`, context);
     cache.failingDelta ??=
       failing === headCommit.sha
         ? headDelta
         : await this.#delta(await gh.compare(good, failing), goodTree, failingCommit.treeSha);
     const failingDelta = cache.failingDelta;
     if (!failingDelta) {
-      return answer('refused', `the tree of ${shortSha(failing)} is too large for GitHub to list`, context);
+      return refuse('tree-too-large', `the tree of ${shortSha(failing)} is too large for GitHub to list`, context);
     }
     const resolved = await this.#scopeFiles(scope, goodTree, failingDelta);
     const inScope = (path: string) => resolved === undefined || resolved.files.has(path);
@@ -500,8 +551,8 @@ export class RevertEngine {
       const changed = [...failingDelta.keys()].sort();
       const listed =
         changed.slice(0, 10).join(', ') + (changed.length > 10 ? ` and ${changed.length - 10} more` : '');
-      return answer(
-        'refused',
+      return refuse(
+        'outside-scope',
         `${shortSha(good)}..${shortSha(failing)} changed ${listed}, none of it read by the build of ${scope.join(', ')}${resolved?.remote.length ? ` (remote bases, not revertable here: ${resolved.remote.join(', ')})` : ''}: a human decides`,
         { ...context, ...scopeInfo },
       );
@@ -511,7 +562,7 @@ export class RevertEngine {
     // the answer is theirs.
     const earlier = descendants.filter((c) => revertsCommit(c.message, failing));
     const remaining = await this.#withoutEarlierReverts(scopedFailing, earlier, request, failing);
-    if (typeof remaining === 'string') return answer('refused', remaining, context);
+    if (typeof remaining === 'string') return refuse('earlier-revert-too-large', remaining, context);
     const { toRestore, coveredBy } = remaining;
     const plan = planRevert(goodTree, toRestore, scopedHead);
     if (plan.changes.length === 0 && earlier.length > 0) {
@@ -535,7 +586,7 @@ export class RevertEngine {
       );
     }
     const edited = await this.#applyEdits(request.edits ?? [], plan.changes, goodTree, headDelta);
-    if (typeof edited === 'string') return answer('refused', edited, { ...context, ...scopeInfo });
+    if (typeof edited === 'string') return refuse('edit-failed', edited, { ...context, ...scopeInfo });
     const messageInput: RevertMessageInput = {
       commits: revertedCommits,
       good,
@@ -603,16 +654,13 @@ export class RevertEngine {
     } catch (error) {
       if (error instanceof NotFastForwardError && attempt <= this.#maxRetries) return 'branch-moved';
       if (error instanceof NotFastForwardError) {
-        return {
-          ...this.#answer(
-            identity,
-            'refused',
-            `${request.branch} kept moving: ${attempt} attempts were not a fast forward`,
-            planned,
-            attempt,
-          ),
-          retryable: true,
-        };
+        return this.#refuse(
+          identity,
+          'branch-kept-moving',
+          `${request.branch} kept moving: ${attempt} attempts were not a fast forward`,
+          planned,
+          attempt,
+        );
       }
       if (error instanceof ProtectedBranchError && request.pullRequestFallback !== false) {
         return this.#openPullRequest(
@@ -626,9 +674,9 @@ export class RevertEngine {
         );
       }
       if (error instanceof ProtectedBranchError) {
-        return this.#answer(
+        return this.#refuse(
           identity,
-          'refused',
+          'branch-protected',
           `${request.branch} is protected and the pull request fallback is off`,
           planned,
           attempt,
@@ -679,11 +727,13 @@ export class RevertEngine {
           .filter((c) => c.content === undefined)
           .map((c) => c.path);
         if (missing.length > 0) {
-          return {
-            ...base,
-            outcome: 'refused',
-            reason: `${why}, but pull request #${existing.number} from ${prBranch} does not restore ${missing.join(', ')}: a human decides`,
-          };
+          return this.#refuse(
+            identity,
+            'pull-request-mismatch',
+            `${why}, but pull request #${existing.number} from ${prBranch} does not restore ${missing.join(', ')}: a human decides`,
+            planned,
+            attempt,
+          );
         }
         return {
           ...base,
@@ -728,8 +778,34 @@ export class RevertEngine {
     return `dry run: would ${planned.summary.pullRequest ? 'open a pull request restoring' : 'restore'} ${planned.changes.length} path(s) on ${request.branch}`;
   }
 
-  /** A result for this request; with a plan, its commits, conflicts and summary too. */
+  /** A refusal of this request, with its code; `branch-kept-moving` is retryable. */
+  #refuse(
+    identity: ResultIdentity,
+    refusal: RevertRefusal,
+    reason: string,
+    planned?: PlannedRevert,
+    attempts = 0,
+  ): RevertResult {
+    return {
+      ...this.#result(identity, 'refused', reason, planned, attempts),
+      refusal,
+      ...(refusal === 'branch-kept-moving' ? { retryable: true } : {}),
+    };
+  }
+
+  /** A result other than a refusal for this request. */
   #answer(
+    identity: ResultIdentity,
+    outcome: Exclude<RevertOutcome, 'refused'>,
+    reason: string,
+    planned?: PlannedRevert,
+    attempts = 0,
+  ): RevertResult {
+    return this.#result(identity, outcome, reason, planned, attempts);
+  }
+
+  /** A result for this request; with a plan, its commits, conflicts and summary too. */
+  #result(
     identity: ResultIdentity,
     outcome: RevertOutcome,
     reason: string,

@@ -110,7 +110,8 @@ describe('ancestry within the comparison', () => {
     const result = await revertIn(h, failing as string, { good: foreign as string });
 
     // Assess
-    expect(result.outcome).toBe('refused');
+    expect(result).toMatchObject({ outcome: 'refused', refusal: 'good-not-ancestor' });
+    expect(result.retryable).toBeUndefined();
     expect(result.reason).toContain('not an ancestor');
     expect(await h.repo.revParse('refs/heads/main')).toBe(failing);
     expect(h.fake.calls().filter((c) => !c.startsWith('GET '))).toEqual([]);

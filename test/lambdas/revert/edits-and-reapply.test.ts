@@ -69,7 +69,7 @@ describe('edits in the revert commit', () => {
     });
 
     // Assess
-    expect(result.outcome).toBe('refused');
+    expect(result).toMatchObject({ outcome: 'refused', refusal: 'edit-failed' });
     expect(result.reason).toContain('no semver range in the ImagePolicy');
     expect(await h.repo.revParse('refs/heads/main')).toBe(failing);
   });

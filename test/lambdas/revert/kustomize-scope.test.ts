@@ -185,7 +185,7 @@ describe('a revert in this repository layout (gitops/apps/<env> over gitops/apps
     const result = await revertIn(h, failing, { good: appsAdded, scope: ['gitops/apps/production'] });
 
     // Assess
-    expect(result.outcome).toBe('refused');
+    expect(result).toMatchObject({ outcome: 'refused', refusal: 'outside-scope' });
     expect(result.reason).toContain('gitops/apps/staging/kustomization.yaml');
     expect(await h.repo.revParse('refs/heads/main')).toBe(failing);
   });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { GitHubNotFoundError, GitHubPermissionError } from '../../../lambdas/revert/errors.js';
-import { OctokitGitHub } from '../../../lambdas/revert/github-client.js';
+import { type GitHubGitApi, OctokitGitHub } from '../../../lambdas/revert/github-client.js';
 import { RevertEngine } from '../../../lambdas/revert/revert-engine.js';
 import { parseTrailers } from '../../../lambdas/revert/trailers.js';
 import { COMPARE_COMMIT_CAP } from '../../../sandbox/index.js';
@@ -165,7 +165,7 @@ describe('a direct revert through the fake GitHub', () => {
 
     // Assess
     expect(again).toMatchObject({ outcome: 'already-reverted', commitSha: first.commitSha });
-    expect(ofRevert.outcome).toBe('refused');
+    expect(ofRevert).toMatchObject({ outcome: 'refused', refusal: 'revert-of-revert' });
     expect(ofRevert.reason).toMatch(/itself a fluxguard revert/);
     expect(writes(h.fake.calls().slice(requestsBefore))).toEqual([]);
     expect(await h.repo.revParse('refs/heads/main')).toBe(first.commitSha);
@@ -336,7 +336,12 @@ describe('a direct revert through the fake GitHub', () => {
     const result = await revertIn(h, failing);
 
     // Assess
-    expect(result).toMatchObject({ outcome: 'refused', attempts: 4 });
+    expect(result).toMatchObject({
+      outcome: 'refused',
+      refusal: 'branch-kept-moving',
+      retryable: true,
+      attempts: 4,
+    });
     expect(pushes).toBe(4);
   });
 
@@ -421,7 +426,7 @@ describe('a direct revert through the fake GitHub', () => {
     const result = await revertIn(h, failing);
 
     // Assess
-    expect(result.outcome).toBe('refused');
+    expect(result).toMatchObject({ outcome: 'refused', refusal: 'too-many-commits' });
     expect(result.reason).toBe(
       `261 commits lie between ${h.good.slice(0, 7)} and main, more than the 250 GitHub lists in one comparison: too many to revert safely, a human decides`,
     );
@@ -470,7 +475,8 @@ describe('pull requests', () => {
     // Assess
     expect(result.outcome).toBe('pull-request-opened');
     expect(result.reason).toMatch(/protected/);
-    expect(noFallback.outcome).toBe('refused');
+    expect(noFallback).toMatchObject({ outcome: 'refused', refusal: 'branch-protected' });
+    expect(noFallback.retryable).toBeUndefined();
   });
 
   it('does not pass off the open pull request of another Kustomization as its own', async () => {
@@ -500,7 +506,7 @@ describe('pull requests', () => {
     // Assess
     expect(apps).toMatchObject({ outcome: 'pull-request-opened', pullRequestNumber: 1 });
     expect(appsAgain).toMatchObject({ outcome: 'pull-request-opened', pullRequestNumber: 1 });
-    expect(infra.outcome).toBe('refused');
+    expect(infra).toMatchObject({ outcome: 'refused', refusal: 'pull-request-mismatch' });
     expect(infra.reason).toMatch(/pull request #1 .* does not restore clusters\/prod\/infra\/infra\.yaml/);
     expect(await h.repo.revParse(`refs/heads/${apps.pullRequestBranch}`)).toBe(appsPrHead);
     expect(await h.repo.revParse('refs/heads/main')).toBe(failing);
@@ -529,6 +535,135 @@ describe('pull requests', () => {
     expect(await h.repo.revParse('refs/heads/main')).toBe(failing);
     const prHead = await h.repo.revParse(`refs/heads/${result.pullRequestBranch}`);
     expect(await h.repo.diffNames(h.good, prHead, [SCOPE])).toEqual([]);
+  });
+});
+
+describe('refusal codes of the paths no other scenario reaches', () => {
+  /** `github` with some methods answered by `overrides` (the others as they are). */
+  const answering = (github: GitHubGitApi, overrides: Partial<GitHubGitApi>): GitHubGitApi =>
+    new Proxy(github, {
+      get(target, property) {
+        const own: unknown = Reflect.get(overrides, property);
+        if (own !== undefined) return own;
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+
+  it('refuses a root commit without a good revision: root-commit', async () => {
+    // Prepare
+    h = await harness();
+
+    // Act
+    const result = await revertIn(h, h.good, { good: undefined });
+
+    // Assess
+    expect(result).toMatchObject({ outcome: 'refused', refusal: 'root-commit' });
+    expect(result.reason).toMatch(/is a root commit/);
+    expect(writes(h.fake.calls())).toEqual([]);
+  });
+
+  it('refuses when GitHub truncates a tree listing: tree-too-large', async () => {
+    // Prepare
+    h = await harness([{ message: 'Break', files: { [`${SCOPE}/app.yaml`]: 'image: web:broken\n' } }]);
+    const [failing] = h.shas as [string];
+    h.fake.fail({
+      method: 'GET',
+      path: /\/git\/trees\//,
+      status: 200,
+      body: { sha: h.good, url: '', tree: [], truncated: true },
+      times: 10,
+    });
+
+    // Act
+    const result = await revertIn(h, failing);
+
+    // Assess
+    expect(result).toMatchObject({ outcome: 'refused', refusal: 'tree-too-large' });
+    expect(result.reason).toMatch(/too large for GitHub to list/);
+    expect(writes(h.fake.calls())).toEqual([]);
+  });
+
+  it('refuses when the comparison has no single head: head-unknown', async () => {
+    // Prepare: GitHub answers a comparison with two commits that are no listed commit's parent
+    h = await harness([{ message: 'Break', files: { [`${SCOPE}/app.yaml`]: 'image: web:broken\n' } }]);
+    const [failing] = h.shas as [string];
+    const github = h.github;
+    const engine = new RevertEngine(
+      answering(github, {
+        async compareWithBranch(base, branch) {
+          const comparison = await github.compareWithBranch(base, branch);
+          const stray = {
+            ...(comparison.commits[0] as (typeof comparison.commits)[number]),
+            sha: 'f'.repeat(40),
+          };
+          return {
+            ...comparison,
+            commits: [...comparison.commits, stray],
+            totalCommits: comparison.totalCommits + 1,
+          };
+        },
+      }),
+    );
+
+    // Act
+    const result = await engine.revert({
+      branch: 'main',
+      failing,
+      good: h.good,
+      scope: [SCOPE],
+      incident: h.incident,
+    });
+
+    // Assess
+    expect(result).toMatchObject({ outcome: 'refused', refusal: 'head-unknown' });
+    expect(result.reason).toMatch(/cannot be told/);
+    expect(writes(h.fake.calls())).toEqual([]);
+  });
+
+  it('refuses when what an earlier revert restored cannot be listed: earlier-revert-too-large', async () => {
+    // Prepare: the failing commit changes the scope and a file outside it, and is reverted once
+    h = await harness([
+      {
+        message: 'Break',
+        files: {
+          [`${SCOPE}/app.yaml`]: 'image: web:broken\n',
+          'clusters/prod/infra/infra.yaml': 'ingress: x\n',
+        },
+      },
+    ]);
+    const [failing] = h.shas as [string];
+    const first = await revertIn(h, failing);
+    const revertSha = first.commitSha as string;
+    const revertTree = (await h.github.getCommit(revertSha)).treeSha;
+    const github = h.github;
+    const engine = new RevertEngine(
+      answering(github, {
+        async compare(base, head) {
+          const comparison = await github.compare(base, head);
+          return head === revertSha ? { ...comparison, files: undefined } : comparison;
+        },
+        async getTree(sha) {
+          return sha === revertTree ? { entries: [], truncated: true } : github.getTree(sha);
+        },
+      }),
+    );
+    const before = h.fake.calls().length;
+
+    // Act
+    const result = await engine.revert({
+      branch: 'main',
+      failing,
+      good: h.good,
+      scope: [SCOPE],
+      incident: h.incident,
+    });
+
+    // Assess
+    expect(first.outcome).toBe('reverted');
+    expect(result).toMatchObject({ outcome: 'refused', refusal: 'earlier-revert-too-large' });
+    expect(result.reason).toMatch(/already reverts .* too large for GitHub to list/);
+    expect(writes(h.fake.calls().slice(before))).toEqual([]);
   });
 });
 
