@@ -529,18 +529,30 @@ export class RevertEngine {
     cache.goodTree ??= this.#tree(comparison.base.treeSha);
     const goodTree = await cache.goodTree;
     if (!goodTree)
-      return refuse('tree-too-large', `the tree of ${shortSha(good)} is too large for GitHub to list`, context);
+      return refuse(
+        'tree-too-large',
+        `the tree of ${shortSha(good)} is too large for GitHub to list`,
+        context,
+      );
     const scope = normaliseScope(request.scope ?? []);
     const headDelta = await this.#delta(comparison, goodTree, headCommit.treeSha);
     if (!headDelta)
-      return refuse('tree-too-large', `the tree of ${request.branch} is too large for GitHub to list`, context);
+      return refuse(
+        'tree-too-large',
+        `the tree of ${request.branch} is too large for GitHub to list`,
+        context,
+      );
     cache.failingDelta ??=
       failing === headCommit.sha
         ? headDelta
         : await this.#delta(await gh.compare(good, failing), goodTree, failingCommit.treeSha);
     const failingDelta = cache.failingDelta;
     if (!failingDelta) {
-      return refuse('tree-too-large', `the tree of ${shortSha(failing)} is too large for GitHub to list`, context);
+      return refuse(
+        'tree-too-large',
+        `the tree of ${shortSha(failing)} is too large for GitHub to list`,
+        context,
+      );
     }
     const resolved = await this.#scopeFiles(scope, goodTree, failingDelta);
     const inScope = (path: string) => resolved === undefined || resolved.files.has(path);
