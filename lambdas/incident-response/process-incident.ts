@@ -127,7 +127,11 @@ export interface IncidentOutcome {
   incidentId?: string;
   decision?: Decision;
   verdict?: Pick<ValidationReport, 'verdict' | 'reason' | 'summary'>;
-  revert?: Pick<RevertResult, 'outcome' | 'reason' | 'commitSha' | 'commitUrl' | 'pullRequestUrl'>;
+  /** The engine's answer; `refusal` is its code when it refused (`RevertRefusal` in the revert library). */
+  revert?: Pick<
+    RevertResult,
+    'outcome' | 'reason' | 'refusal' | 'commitSha' | 'commitUrl' | 'pullRequestUrl'
+  >;
   actions: IncidentAction[];
   /** The alert published (absent when none, or when it repeated the last state). */
   alert?: Alert;
@@ -186,22 +190,17 @@ function evidenceLines(report: ValidationReport): string[] {
 }
 
 /**
- * The engine's sentence for a revert of a revert. The engine has no refusal code (a `refused`
- * outcome and a sentence); the commits the worker read are checked first, and this sentence only
- * when the engine undoes more than they show (a merge commit's second parent).
- */
-const REVERT_OF_REVERT_REASON = /Fluxguard-Revert-Of trailer/;
-
-/**
- * The decision that replaces a revert the engine refused: a revert of a revert (a commit the revert
- * would undo carries the `Fluxguard-Revert-Of` trailer) is the `revert-of-revert` guard's answer,
- * found late: critical, the breaker opens, a person decides. Any other refusal alerts with the
- * engine's reason and changes nothing.
+ * The decision that replaces a revert the engine refused: a revert of a revert (the engine's
+ * `revert-of-revert` refusal code: a commit the revert would undo, a merge commit's second parent
+ * included, carries the `Fluxguard-Revert-Of` trailer) is the `revert-of-revert` guard's answer,
+ * found late: critical, the breaker opens, a person decides. A redelivery that finds the refusal in
+ * the ledger has no engine answer: the commits the worker read tell it then. Any other refusal
+ * alerts with the engine's reason and changes nothing.
  */
 function refusalDecision(git: GitFacts, sha: string, result: RevertResult | undefined): Decision {
   const why = result?.reason ?? `the ledger records the revert of ${shortSha(sha)} as refused`;
   const revertOfRevert =
-    git.commits.some((c) => c.fluxguardRevert === true) || REVERT_OF_REVERT_REASON.test(why);
+    result?.refusal === 'revert-of-revert' || git.commits.some((c) => c.fluxguardRevert === true);
   if (revertOfRevert) {
     return {
       action: 'alert-only',
@@ -848,6 +847,7 @@ export async function processIncident(
             revert: {
               outcome: revertResult.outcome,
               reason: revertResult.reason,
+              ...(revertResult.refusal ? { refusal: revertResult.refusal } : {}),
               ...(revertResult.commitSha ? { commitSha: revertResult.commitSha } : {}),
               ...(revertResult.commitUrl ? { commitUrl: revertResult.commitUrl } : {}),
               ...(revertResult.pullRequestUrl ? { pullRequestUrl: revertResult.pullRequestUrl } : {}),

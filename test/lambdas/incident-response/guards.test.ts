@@ -197,7 +197,11 @@ describe('when the revert engine refuses', () => {
     );
 
     // Assess
-    expect(outcome).toMatchObject({ kind: 'alerted', code: 'revert-failed', revert: { outcome: 'refused' } });
+    expect(outcome).toMatchObject({
+      kind: 'alerted',
+      code: 'revert-failed',
+      revert: { outcome: 'refused', refusal: 'revert-of-revert' },
+    });
     expect(await w.commitsAfter(failing)).toEqual([]);
     const [alert] = w.alerts();
     expect(alert).toMatchObject({ state: 'not-recovered', severity: 'critical' });
@@ -220,6 +224,68 @@ describe('when the revert engine refuses', () => {
     ]);
   });
 
+  it('a revert of a revert merged from a side branch: the commits the worker read do not show it, the engine’s refusal code does', async () => {
+    // Prepare: a fluxguard revert made on a side branch is merged into main; the merge commit
+    // fails. The worker reads the merge commit only (good is its first parent); the engine's
+    // comparison also lists the merge's second parent, the revert.
+    w = await world([BUMP], { reapplyPullRequest: false });
+    const bumped = w.shas[1] as string;
+    await w.repo.git(['update-ref', 'refs/heads/side', bumped]);
+    const [sideRevert] = (await w.repo.commit('side', [
+      {
+        message: `Revert "Bump web to 1.4.3"\n\nFluxguard-Revert-Of: ${bumped}\n`,
+        files: {
+          [`${APP_PATH}/web.yaml`]:
+            'image: ghcr.io/acme/shop-web:1.4.2 # {"$imagepolicy": "flux-system:web"}\n',
+        },
+      },
+    ])) as [string];
+    const tree = (await w.repo.git(['rev-parse', `${sideRevert}^{tree}`])).trim();
+    const failing = (
+      await w.repo.git([
+        'commit-tree',
+        tree,
+        '-p',
+        bumped,
+        '-p',
+        sideRevert,
+        '-m',
+        'Merge pull request #9 from acme/side',
+      ])
+    ).trim();
+    await w.repo.git(['update-ref', 'refs/heads/main', failing, bumped]);
+    w.deploy({ state: 'crashloop', attempted: failing });
+    // The engine's sentence is not what the worker reads: without the trailer's name in it, the
+    // refusal is still a revert of a revert.
+    const git = w.deps.git;
+    w.deps.git = async (url) => {
+      const gateway = await git(url);
+      const revert = gateway.revert.bind(gateway);
+      gateway.revert = async (request) => {
+        const result = await revert(request);
+        return { ...result, reason: result.reason.replace(/ \(Fluxguard-Revert-Of trailer\)/, '') };
+      };
+      return gateway;
+    };
+
+    // Act
+    const outcome = await w.run(
+      w.flux({ reason: 'HealthCheckFailed', severity: 'error', revision: `main@sha1:${failing}` }),
+    );
+
+    // Assess
+    expect(outcome).toMatchObject({
+      kind: 'alerted',
+      code: 'revert-failed',
+      revert: { outcome: 'refused', refusal: 'revert-of-revert' },
+    });
+    expect(outcome.revert?.reason).toContain(`${sideRevert.slice(0, 7)} is itself a fluxguard revert`);
+    expect(outcome.revert?.reason).not.toContain('Fluxguard-Revert-Of');
+    expect(await w.commitsAfter(failing)).toEqual([]);
+    expect(w.alerts()).toMatchObject([{ state: 'not-recovered', severity: 'critical' }]);
+    expect((await w.store.loadObject(APPS)).breaker?.open).toBe(true);
+  });
+
   it('any other refusal: a critical alert that states the engine’s reason in what fluxguard did; the breaker stays closed', async () => {
     // Prepare: the engine refuses (as it does when good is not an ancestor of the failing commit)
     w = await world([BUMP], { reapplyPullRequest: false });
@@ -231,6 +297,7 @@ describe('when the revert engine refuses', () => {
       const gateway = await git(url);
       gateway.revert = async (request) => ({
         outcome: 'refused',
+        refusal: 'good-not-ancestor',
         reason,
         repository: gateway.repository,
         branch: request.branch,
