@@ -55,6 +55,16 @@ export interface ImageUpdateFacts {
   policyFile?: string;
 }
 
+/**
+ * What {@link GitGateway.openReapplyPullRequest} did: `opened` (or found open), `nothing-to-reapply`
+ * (the revert it was given made no revert commit), or `refused` (the revert library would not make
+ * the reapply commit, e.g. the trees are too large for GitHub to list), each with its reason.
+ */
+export type ReapplyAnswer =
+  | { outcome: 'opened'; url: string; number: number; reason: string }
+  | { outcome: 'nothing-to-reapply'; reason: string }
+  | { outcome: 'refused'; reason: string };
+
 /** What the pipeline asks of one repository. */
 export interface GitGateway {
   readonly repository: string;
@@ -76,7 +86,8 @@ export interface GitGateway {
    * Opens a draft pull request on `fluxguard/reapply-<short sha>` that puts the reverted change back
    * on top of the revert (the revert library's reapply), so fixing forward starts from one click.
    * `revert` is the engine's result when this invocation made the revert; after a crash the ledger
-   * only knows the revert commit, and the reverted paths are read from it.
+   * only knows the revert commit, and the reverted paths are read from it. A refusal is answered,
+   * not thrown, and told apart from nothing to reapply; GitHub errors throw.
    */
   openReapplyPullRequest(request: {
     branch: string;
@@ -84,7 +95,7 @@ export interface GitGateway {
     revertCommit: string;
     failing: string;
     incident: IncidentContext;
-  }): Promise<{ url: string; number: number } | undefined>;
+  }): Promise<ReapplyAnswer>;
 }
 
 function commitFacts(c: CommitInfo): CommitFacts {
@@ -212,7 +223,7 @@ export class GitHubGitGateway implements GitGateway {
     revertCommit: string;
     failing: string;
     incident: IncidentContext;
-  }): Promise<{ url: string; number: number } | undefined> {
+  }): Promise<ReapplyAnswer> {
     const revert: RevertResult = request.revert ?? {
       outcome: 'already-reverted',
       reason: `the ledger records revert commit ${shortSha(request.revertCommit)}`,
@@ -224,12 +235,30 @@ export class GitHubGitGateway implements GitGateway {
       attempts: 0,
       commitSha: request.revertCommit,
     };
+    // The library refuses a result that is not a revert commit too: that is nothing to reapply.
+    if ((revert.outcome !== 'reverted' && revert.outcome !== 'already-reverted') || !revert.commitSha) {
+      return {
+        outcome: 'nothing-to-reapply',
+        reason: `the revert answered ${revert.outcome}, not a revert commit on ${request.branch}`,
+      };
+    }
     const result = await this.#engine.openReapplyPullRequest({
       revert,
       branch: request.branch,
       incident: request.incident,
     });
-    if (result.pullRequestUrl === undefined || result.pullRequestNumber === undefined) return undefined;
-    return { url: result.pullRequestUrl, number: result.pullRequestNumber };
+    if (
+      result.outcome === 'refused' ||
+      result.pullRequestUrl === undefined ||
+      result.pullRequestNumber === undefined
+    ) {
+      return { outcome: 'refused', reason: result.reason };
+    }
+    return {
+      outcome: 'opened',
+      url: result.pullRequestUrl,
+      number: result.pullRequestNumber,
+      reason: result.reason,
+    };
   }
 }

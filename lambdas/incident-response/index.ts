@@ -67,6 +67,7 @@ export {
   type GitGateway,
   GitHubGitGateway,
   type ImageUpdateFacts,
+  type ReapplyAnswer,
 } from './git-gateway.js';
 export { GitHubSession, type GitHubSessionOptions } from './github-session.js';
 export {
@@ -123,6 +124,8 @@ export {
 } from './object-lease.js';
 export { INCIDENT_METRICS, type IncidentObservers, observeIncident } from './observe.js';
 export {
+  type FailedAction,
+  type FailedActionKind,
   type IncidentDeps,
   type IncidentOutcome,
   type MessageMeta,

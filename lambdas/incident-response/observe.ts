@@ -24,6 +24,10 @@ export const INCIDENT_METRICS = {
   reverts: 'Reverts',
   pullRequests: 'PullRequests',
   inconclusive: 'Inconclusive',
+  /**
+   * Failed actions: a revert or pull request that threw (`reason`: the outcome's code), and each
+   * action whose failure the pipeline absorbed (`reason`: its kind, see `failedActions`).
+   */
   failed: 'ActionsFailed',
   /** Seconds from the trigger to the revert pushed. */
   secondsToAction: 'SecondsToAction',
@@ -59,6 +63,7 @@ export function observeIncident(
     alert: outcome.alert ? `${outcome.alert.state}/${outcome.alert.severity}` : undefined,
     secondsToAction: outcome.secondsToAction,
     steps: outcome.steps,
+    failedActions: outcome.failedActions,
   };
   if (outcome.kind === 'failed')
     logger.error('incident decision', { ...details, error: outcome.error as Error });
@@ -76,6 +81,7 @@ export function observeIncident(
   if (outcome.verdict?.verdict === 'inconclusive' || outcome.code === 'inconclusive')
     count(INCIDENT_METRICS.inconclusive);
   if (outcome.kind === 'failed') count(INCIDENT_METRICS.failed, outcome.code);
+  for (const failure of outcome.failedActions) count(INCIDENT_METRICS.failed, failure.kind);
   if (outcome.secondsToAction !== undefined) {
     metrics.addMetric(INCIDENT_METRICS.secondsToAction, MetricUnit.Seconds, outcome.secondsToAction);
   }

@@ -115,6 +115,19 @@ export interface StepNote {
   detail: string;
 }
 
+/**
+ * An action whose failure the pipeline absorbs (it notes it and goes on): the reconcile request
+ * after a pushed revert, the suspend of an ImageUpdateAutomation, the reapply pull request.
+ */
+export type FailedActionKind = 'reconcile' | 'suspend-image-update-automation' | 'reapply-pull-request';
+
+/** One absorbed action failure, in {@link IncidentOutcome.failedActions}. */
+export interface FailedAction {
+  kind: FailedActionKind;
+  /** The error's message, or for a reapply pull request the revert library refused, `refused: <reason>`. */
+  reason: string;
+}
+
 /** What happened to one message. */
 export interface IncidentOutcome {
   kind: OutcomeKind;
@@ -138,6 +151,12 @@ export interface IncidentOutcome {
   /** Seconds from the trigger to the revert being pushed. */
   secondsToAction?: number;
   steps: StepNote[];
+  /**
+   * The actions that failed while the pipeline went on (always present, empty when none): the
+   * outcome's kind does not show them. A revert or pull request that threw is `kind: 'failed'` with
+   * `error`, and a revert the engine did not push is in `revert`; neither is listed here.
+   */
+  failedActions: FailedAction[];
   error?: unknown;
 }
 
@@ -228,6 +247,12 @@ export async function processIncident(
   const settings = deps.settings;
   const steps: StepNote[] = [];
   const note = (step: string, detail: string) => steps.push({ step, detail });
+  const failedActions: FailedAction[] = [];
+  /** Notes an action failure the pipeline absorbs, in the steps and in the outcome's failedActions. */
+  const absorbed = (kind: FailedActionKind, step: string, detail: string, reason: string) => {
+    note(step, detail);
+    failedActions.push({ kind, reason });
+  };
   const checkpoint = async (step: PipelineStep) => {
     await deps.checkpoint?.(step);
   };
@@ -241,6 +266,7 @@ export async function processIncident(
     source: input.source,
     actions: [],
     steps,
+    failedActions,
     ...extra,
   });
 
@@ -1120,7 +1146,13 @@ export async function processIncident(
               label: `Suspended ImageUpdateAutomation ${namespace}/${name} (the bad version could not be excluded in git); resume: flux resume image update ${name} -n ${namespace}`,
             });
           } catch (error) {
-            note('image-automation', `could not suspend ${namespace}/${name}: ${(error as Error).message}`);
+            const message = (error as Error).message;
+            absorbed(
+              'suspend-image-update-automation',
+              'image-automation',
+              `could not suspend ${namespace}/${name}: ${message}`,
+              message,
+            );
           }
         }
       }
@@ -1153,7 +1185,13 @@ export async function processIncident(
         }
         note('reconcile', reconcile.map((o) => `${o.kind}/${o.namespace}/${o.name}`).join(' → '));
       } catch (error) {
-        note('reconcile', `failed (Flux reconciles on its own interval): ${(error as Error).message}`);
+        const message = (error as Error).message;
+        absorbed(
+          'reconcile',
+          'reconcile',
+          `failed (Flux reconciles on its own interval): ${message}`,
+          message,
+        );
         alertOnly.push({
           kind: 'reconcile',
           label: `Could not ask Flux to reconcile (${(error as Error).message}); Flux applies the revert at its next interval, or now: flux reconcile source git ${where.source.name} -n ${where.source.namespace} && flux reconcile kustomization ${where.kustomization.name} -n ${where.kustomization.namespace}`,
@@ -1176,15 +1214,31 @@ export async function processIncident(
               failing: sha,
               incident: incidentContext,
             });
-            if (pr)
+            if (pr.outcome === 'opened') {
               actions.push({
                 kind: 'reapply-pull-request',
                 label: `Reapply pull request #${pr.number}`,
                 url: pr.url,
               });
-            note('reapply', pr ? pr.url : 'nothing to reapply');
+              note('reapply', pr.url);
+            } else if (pr.outcome === 'refused') {
+              absorbed(
+                'reapply-pull-request',
+                'reapply',
+                `the revert library refused the reapply pull request: ${pr.reason}`,
+                `refused: ${pr.reason}`,
+              );
+            } else {
+              note('reapply', `nothing to reapply: ${pr.reason}`);
+            }
           } catch (error) {
-            note('reapply', `the reapply pull request could not be opened: ${(error as Error).message}`);
+            const message = (error as Error).message;
+            absorbed(
+              'reapply-pull-request',
+              'reapply',
+              `the reapply pull request could not be opened: ${message}`,
+              message,
+            );
           }
         };
       }

@@ -207,5 +207,32 @@ describe('a failed rollout pushed by image automation', () => {
     expect(v.patches).toContain('ImageUpdateAutomation/flux-system/web suspend');
     const suspended = v.alerts()[0]?.actions.find((a) => a.kind === 'automation-suspended');
     expect(suspended?.label).toContain('flux resume image update web -n flux-system');
+    expect(outcome.failedActions).toEqual([]);
+  });
+
+  it('reverts all the same and lists the suspend in failedActions when the cluster refuses it', async () => {
+    // Prepare
+    const { v, failing } = await imageAutomationWorld('    alphabetical:\n      order: asc');
+    w = v;
+    v.kube.faults.push(({ method, path }) =>
+      method === 'PATCH' && path.includes('/imageupdateautomations/')
+        ? { status: 403, message: 'forbidden' }
+        : undefined,
+    );
+
+    // Act
+    const outcome = await v.run(
+      v.flux({ reason: 'HealthCheckFailed', severity: 'error', revision: `main@sha1:${failing}` }),
+    );
+
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'acted', revert: { outcome: 'reverted' } });
+    expect(await v.commitsAfter(failing)).toHaveLength(1);
+    expect(outcome.failedActions).toEqual([
+      {
+        kind: 'suspend-image-update-automation',
+        reason: expect.stringMatching(/imageupdateautomations\/web: HTTP 403: forbidden/),
+      },
+    ]);
   });
 });
