@@ -3,12 +3,9 @@ import { ConfigError, optionalEnv, requiredEnv } from '../../lambdas/aws/index.j
 import { classify, FluxEventSchema, normalizeFluxEvent } from '../../lambdas/flux/index.js';
 import {
   type AlertPublisher,
-  type ClusterGateway,
   createIncidentDeps,
   DynamoDbStateStore,
   type FollowUpScheduler,
-  type GitGateway,
-  type IncidentDeps,
   type IncidentOutcome,
   type IncidentSettings,
   type IncidentWiring,
@@ -108,9 +105,13 @@ export function replayInput(bytes: Buffer, env: NodeJS.ProcessEnv, now: Date): I
 }
 
 /** An action the pipeline attempted that failed, as `fluxguard replay` reports it. */
-export interface FailedAction {
-  /** `revert` (or `pull-request`), `reconcile`, `suspend-image-update-automation`, `reapply-pull-request`. */
-  action: string;
+export interface ReplayFailedAction {
+  /**
+   * `revert` (or the decision's action when the revert or pull request threw), else the kind of an
+   * action whose failure the pipeline absorbed: `reconcile`, `suspend-image-update-automation`,
+   * `reapply-pull-request` (see `IncidentOutcome.failedActions`).
+   */
+  kind: string;
   reason: string;
 }
 
@@ -118,103 +119,46 @@ export interface FailedAction {
 const REVERT_NOT_PUSHED: ReadonlySet<string> = new Set(['refused', 'timed-out', 'nothing-to-revert']);
 
 /**
- * The actions of one run that failed: what the outcome says (`kind: 'failed'` when the revert or
- * pull request threw; a revert engine answer that pushed nothing) and what the pipeline absorbed
- * without a trace in the outcome's fields, seen at the gateways by {@link recordingActionFailures}.
+ * The actions of one run that failed, all read from the outcome: the revert or pull request that
+ * threw (`kind: 'failed'`), a revert engine answer that pushed nothing (with its refusal code), and
+ * the actions whose failure the pipeline absorbed (`failedActions`).
  */
-export function failedActions(
-  outcome: IncidentOutcome,
-  absorbed: readonly FailedAction[] = [],
-): FailedAction[] {
-  const failed: FailedAction[] = [];
+export function failedActions(outcome: IncidentOutcome): ReplayFailedAction[] {
+  const failed: ReplayFailedAction[] = [];
   if (outcome.kind === 'failed') {
     const error = outcome.error;
     failed.push({
-      action: outcome.decision?.action ?? 'act',
+      kind: outcome.decision?.action ?? 'act',
       reason: error instanceof Error ? error.message : String(error ?? outcome.code),
     });
   }
-  if (outcome.revert && REVERT_NOT_PUSHED.has(outcome.revert.outcome))
-    failed.push({ action: 'revert', reason: `${outcome.revert.outcome}: ${outcome.revert.reason}` });
-  return [...failed, ...absorbed];
+  const revert = outcome.revert;
+  if (revert && REVERT_NOT_PUSHED.has(revert.outcome)) {
+    const code = revert.refusal ? ` (${revert.refusal})` : '';
+    failed.push({ kind: 'revert', reason: `${revert.outcome}${code}: ${revert.reason}` });
+  }
+  return [...failed, ...outcome.failedActions];
 }
 
 /**
  * `fluxguard replay`'s exit code for a pipeline that completed: 1 when an action it attempted
  * failed (see {@link failedActions}), else 0 whatever it decided.
  */
-export function replayExitCode(outcome: IncidentOutcome, absorbed: readonly FailedAction[] = []): number {
-  return failedActions(outcome, absorbed).length > 0 ? ExitCode.failed : ExitCode.ok;
+export function replayExitCode(outcome: IncidentOutcome): number {
+  return failedActions(outcome).length > 0 ? ExitCode.failed : ExitCode.ok;
 }
 
 /** The report of one replay, step by step. */
-export function formatOutcome(outcome: IncidentOutcome, absorbed: readonly FailedAction[] = []): string {
+export function formatOutcome(outcome: IncidentOutcome): string {
   const lines = outcome.steps.map((s) => `${s.step.padEnd(10)} ${s.detail}`);
   for (const action of outcome.actions)
     lines.push(`${'action'.padEnd(10)} ${action.label}${action.url ? ` ${action.url}` : ''}`);
-  for (const failure of failedActions(outcome, absorbed))
-    lines.push(`${'failed'.padEnd(10)} ${failure.action}: ${failure.reason}`);
+  for (const failure of failedActions(outcome))
+    lines.push(`${'failed'.padEnd(10)} ${failure.kind}: ${failure.reason}`);
   lines.push(
     `${'outcome'.padEnd(10)} ${outcome.kind} (${outcome.code})${outcome.incidentId ? ` incident ${outcome.incidentId}` : ''}`,
   );
   return lines.join('\n');
-}
-
-/** Calls `method` of `target`, recording under `action` a failure the pipeline will absorb. */
-function recorded<A extends unknown[], R>(
-  target: object,
-  method: (...args: A) => Promise<R>,
-  action: string,
-  failures: FailedAction[],
-): (...args: A) => Promise<R> {
-  return async (...args: A) => {
-    try {
-      return await method.apply(target, args);
-    } catch (error) {
-      failures.push({ action, reason: error instanceof Error ? error.message : String(error) });
-      throw error;
-    }
-  };
-}
-
-/** `target` with the methods named in `actions` recording their failures (other members as they are). */
-function recording<T extends object>(
-  target: T,
-  actions: Record<string, string>,
-  failures: FailedAction[],
-): T {
-  return new Proxy(target, {
-    get(t, property) {
-      const value: unknown = Reflect.get(t, property, t);
-      if (typeof value !== 'function') return value;
-      const action = typeof property === 'string' ? actions[property] : undefined;
-      return action
-        ? recorded(t, value as (...args: unknown[]) => Promise<unknown>, action, failures)
-        : value.bind(t);
-    },
-  });
-}
-
-/**
- * The pipeline's dependencies, with the actions whose failure it absorbs (a note in its steps,
- * nothing in the outcome's fields) recording it in `failures`: the reconcile request, the suspend
- * of an ImageUpdateAutomation, the reapply pull request. The calls and their errors are unchanged.
- */
-export function recordingActionFailures(deps: IncidentDeps, failures: FailedAction[]): IncidentDeps {
-  const cluster: ClusterGateway = recording(
-    deps.cluster,
-    {
-      requestReconcile: 'reconcile',
-      suspendImageUpdateAutomation: 'suspend-image-update-automation',
-    },
-    failures,
-  );
-  return {
-    ...deps,
-    cluster,
-    git: async (url: string): Promise<GitGateway> =>
-      recording(await deps.git(url), { openReapplyPullRequest: 'reapply-pull-request' }, failures),
-  };
 }
 
 /** What `fluxguard replay` composes; tests and the simulation may pass their own publishers. */
@@ -279,7 +223,8 @@ export function makeReplayCommand({ compose = createIncidentDeps }: ReplayComman
       '  alerts are printed, without FOLLOW_UP_QUEUE_URL follow-ups are printed.',
       'Exit codes: 0 the pipeline completed (whatever it decided); 1 an action it attempted failed (the',
       '  "failed" lines: the revert or pull request, a refused revert, the reconcile request, the reapply',
-      '  pull request, the suspend of an ImageUpdateAutomation); 64 usage (also an unreadable event file);',
+      '  pull request (failed or refused), the suspend of an ImageUpdateAutomation); 64 usage (also an',
+      '  unreadable event file);',
       '  69 unavailable (AWS, the cluster, GitHub, or another worker holds the object); 70 a bug.',
     ].join('\n'),
     options: {
@@ -353,11 +298,7 @@ export function makeReplayCommand({ compose = createIncidentDeps }: ReplayComman
           ...(wiring.alertTopicArn ? {} : { alerts: printing.alerts }),
           ...(wiring.followUpQueueUrl ? {} : { followUps: printing.followUps }),
         });
-        const absorbed: FailedAction[] = [];
-        const deps = recordingActionFailures(
-          now ? { ...composed.deps, now: () => now } : composed.deps,
-          absorbed,
-        );
+        const deps = now ? { ...composed.deps, now: () => now } : composed.deps;
         const outcome = await processIncident(input, { messageId: `replay-${Date.now()}` }, deps);
         io.stdout(
           values.json
@@ -365,14 +306,14 @@ export function makeReplayCommand({ compose = createIncidentDeps }: ReplayComman
                 {
                   ...outcome,
                   error: outcome.error ? String(outcome.error) : undefined,
-                  failedActions: failedActions(outcome, absorbed),
+                  failedActions: failedActions(outcome),
                 },
                 null,
                 2,
               )
-            : formatOutcome(outcome, absorbed),
+            : formatOutcome(outcome),
         );
-        return replayExitCode(outcome, absorbed);
+        return replayExitCode(outcome);
       } catch (error) {
         const reason = unavailableReason(error);
         if (reason === undefined) throw error;

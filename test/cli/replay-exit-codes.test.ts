@@ -300,6 +300,33 @@ describe('fluxguard replay: an action the pipeline attempted failed (1)', () => 
     );
   });
 
+  it('exits 1 when the revert engine refuses the reapply pull request (nothing threw)', async () => {
+    const r = await failingRollout([BUMP], { REAPPLY_PR: 'true' });
+    const github = r.w.github;
+    // Once the revert is pushed, GitHub truncates every tree listing: the reapply commit cannot be made.
+    github.beforeHandle = async (request) => {
+      if (request.method === 'PATCH' && /\/git\/refs\/heads(\/|%2F)main$/i.test(request.path)) {
+        github.fail({
+          method: 'GET',
+          path: /\/git\/trees\//,
+          status: 200,
+          body: { sha: '0'.repeat(40), url: '', tree: [], truncated: true },
+          times: 10,
+        });
+      }
+    };
+    const io = captureIO(r.env);
+
+    const code = await main(replayArgs(r.event, r.w), io);
+
+    expect(await r.w.commitsAfter(r.failing)).toHaveLength(1); // the revert
+    expect(github.pulls).toEqual([]);
+    expect(code).toBe(1);
+    expect(io.out.join('\n')).toMatch(
+      /^failed +reapply-pull-request: refused: the trees are too large for GitHub to list$/m,
+    );
+  });
+
   it('exits 1 when the revert engine refuses to push', async () => {
     const handRevert: CommitSpec = {
       message: 'Undo the web bump by hand\n\nFluxguard-Revert-Of: 0123456789abcdef0123456789abcdef01234567',
@@ -320,7 +347,9 @@ describe('fluxguard replay: an action the pipeline attempted failed (1)', () => 
     const code = await main(replayArgs(r.event, r.w), io);
 
     expect(code).toBe(1);
-    expect(io.out.join('\n')).toMatch(/^failed +revert: refused: .*is itself a fluxguard revert/m);
+    expect(io.out.join('\n')).toMatch(
+      /^failed +revert: refused \(revert-of-revert\): .*is itself a fluxguard revert/m,
+    );
     expect(await r.w.commitsAfter(r.failing)).toEqual([]);
   });
 
@@ -343,28 +372,23 @@ describe('replayExitCode', () => {
     source: 'flux',
     actions: [],
     steps: [],
+    failedActions: [],
     ...extra,
   });
 
   it.each([
-    ['a pushed revert', outcome({ revert: { outcome: 'reverted', reason: 'pushed' } }), [], 0],
+    ['a pushed revert', outcome({ revert: { outcome: 'reverted', reason: 'pushed' } }), 0],
     [
       'a revert pull request',
       outcome({ revert: { outcome: 'pull-request-opened', reason: 'conflicts' } }),
-      [],
       0,
     ],
-    ['a decision to alert only', outcome({ kind: 'alerted', code: 'inconclusive' }), [], 0],
-    ['an action that threw', outcome({ kind: 'failed', code: 'action-failed' }), [], 1],
-    ['a refused revert', outcome({ kind: 'alerted', revert: { outcome: 'refused', reason: 'no' } }), [], 1],
-    [
-      'a timed-out revert',
-      outcome({ kind: 'alerted', revert: { outcome: 'timed-out', reason: 'late' } }),
-      [],
-      1,
-    ],
-    ['a failed side action', outcome({}), [{ action: 'reconcile', reason: 'forbidden' }], 1],
-  ] as const)('answers for %s', (_name, o, failures, code) => {
-    expect(replayExitCode(o, [...failures])).toBe(code);
+    ['a decision to alert only', outcome({ kind: 'alerted', code: 'inconclusive' }), 0],
+    ['an action that threw', outcome({ kind: 'failed', code: 'action-failed' }), 1],
+    ['a refused revert', outcome({ kind: 'alerted', revert: { outcome: 'refused', reason: 'no' } }), 1],
+    ['a timed-out revert', outcome({ kind: 'alerted', revert: { outcome: 'timed-out', reason: 'late' } }), 1],
+    ['a failed side action', outcome({ failedActions: [{ kind: 'reconcile', reason: 'forbidden' }] }), 1],
+  ] as const)('answers for %s', (_name, o, code) => {
+    expect(replayExitCode(o)).toBe(code);
   });
 });
