@@ -55,6 +55,15 @@ function refusal(c: AlertContext): string | undefined {
   return c.revert?.outcome === 'refused' ? c.revert.reason : undefined;
 }
 
+/**
+ * What the alert lists as done: the actions of this state change; a recovery, which takes none of
+ * its own, lists what fluxguard did in the incident (revert commit, pull requests, reconcile).
+ */
+function actionsOf(c: AlertContext): readonly IncidentAction[] {
+  if (c.actions.length > 0 || c.state !== 'recovered') return c.actions;
+  return c.incident.actions;
+}
+
 /** The git command that shows what a revert would undo (or the failing commit alone). */
 function inspectCommand(c: AlertContext): string | undefined {
   const failing = c.revert?.failing ?? shaOf(c.incident.revision) ?? shaOf(c.revision);
@@ -70,7 +79,8 @@ function nextSteps(c: AlertContext): string[] {
   const flux = o.kind === 'Kustomization' ? 'kustomization' : 'helmrelease';
   const get = `flux get ${flux === 'kustomization' ? 'kustomizations' : 'helmreleases'} -n ${o.namespace} ${o.name}`;
   const validate = `npx fluxguard validate ${flux === 'kustomization' ? 'ks' : 'hr'}/${o.namespace}/${o.name}${c.revision ? ` --revision ${c.revision}` : ''}`;
-  const reapply = c.actions.find((a) => a.kind === 'reapply-pull-request');
+  const done = actionsOf(c);
+  const reapply = done.find((a) => a.kind === 'reapply-pull-request');
   switch (c.state) {
     case 'reverted':
       return [
@@ -84,9 +94,11 @@ function nextSteps(c: AlertContext): string[] {
         `flux reconcile source git ${c.target?.source.name ?? 'flux-system'} -n ${c.target?.source.namespace ?? 'flux-system'}`,
       ];
     case 'recovered': {
-      const pull = c.actions.find((a) => a.kind === 'pull-request');
+      const pull = done.find((a) => a.kind === 'pull-request');
       return [
-        `Nothing to do; the reapply pull request (if any) carries the change forward`,
+        reapply?.url
+          ? `Nothing to do here; fix forward from the reapply pull request: ${reapply.url}`
+          : `Nothing to do`,
         ...(pull?.url && c.incident.revertCommit === undefined
           ? [`Close the revert pull request if it is still open: ${pull.url}`]
           : []),
@@ -147,6 +159,7 @@ export function buildAlert(c: AlertContext): Alert {
   const { incident } = c;
   const o = incident.object;
   const refused = refusal(c);
+  const done = actionsOf(c);
   let reason = c.failure ? `${c.decision.detail}; the action failed: ${c.failure}` : c.decision.detail;
   if (c.state === 'recovered') {
     const seconds = recoverySeconds(incident);
@@ -163,8 +176,8 @@ export function buildAlert(c: AlertContext): Alert {
     target: { kind: o.kind, namespace: o.namespace, name: o.name },
     trigger: { ...c.trigger },
     actions:
-      c.actions.length > 0
-        ? c.actions.map((a) => ({ ...a }))
+      done.length > 0
+        ? done.map((a) => ({ ...a }))
         : [
             {
               kind: 'none',

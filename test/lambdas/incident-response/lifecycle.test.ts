@@ -158,6 +158,11 @@ describe('after a revert', () => {
     const alerts = w.alerts();
     expect(alerts.map((a) => a.state)).toEqual(['reverted', 'recovered']);
     expect(alerts[1]).toMatchObject({ incidentId: reverted.incidentId, timeToRecoverySeconds: 48 });
+    // The recovery says what fluxguard did in this incident, not "No change made".
+    expect(alerts[1]?.actions.map((x) => x.kind)).toEqual(alerts[0]?.actions.map((x) => x.kind));
+    expect(alerts[1]?.actions).toContainEqual(
+      expect.objectContaining({ kind: 'revert-commit', url: expect.stringContaining(revert) }),
+    );
     const state = await w.store.loadObject(APPS);
     expect(state.lastKnownGood?.sha).toBe(revert);
     expect(state.incidents[0]?.state).toBe('recovered');
@@ -233,6 +238,9 @@ describe('without a direct revert', () => {
       ['recovered', opened.incidentId],
     ]);
     expect(alerts[1]).toMatchObject({ severity: 'info', timeToRecoverySeconds: 300 });
+    expect(alerts[1]?.actions).toContainEqual(
+      expect.objectContaining({ kind: 'pull-request', url: expect.stringContaining('/pull/') }),
+    );
     expect(alerts[1]?.decision?.reason).toContain(
       `recovered at ${merged.slice(0, 7)}, 300 s after the failure`,
     );
