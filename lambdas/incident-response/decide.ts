@@ -34,7 +34,12 @@ const RECOVERED = { state: 'recovered', severity: 'info' } as const;
 function failure(facts: DecisionFacts): Decision {
   const blocked = firstBlocking(FAILURE_GUARDS, facts);
   if (blocked) return blocked;
-  const early = facts.trigger === 'follow-up' ? ' before Flux’s own timeout (definitive pod failure)' : '';
+  const early =
+    facts.trigger !== 'follow-up'
+      ? ''
+      : facts.verdict?.definitive
+        ? ' before Flux’s own timeout (definitive pod failure)'
+        : ' by a follow-up check after Flux reported HealthCheckFailed';
   if (facts.mode === 'pull-request') {
     return {
       action: 'pull-request',
@@ -92,7 +97,9 @@ function succeeded(facts: DecisionFacts): Decision {
 
 function followUp(facts: DecisionFacts): Decision {
   const verdict = facts.verdict;
-  if (verdict?.verdict === 'fail' && verdict.definitive) return failure(facts);
+  // Before Flux's own timeout only a definitive pod state may fail a rollout (a slow one is not
+  // failed early); once Flux itself reported HealthCheckFailed, a failure on every check is enough.
+  if (verdict?.verdict === 'fail' && (verdict.definitive || verdict.fluxFailed)) return failure(facts);
   if (verdict?.verdict === 'pass' && verdict.fluxReady) {
     if (facts.awaitingRecovery) {
       return {

@@ -34,6 +34,12 @@ export interface VerdictFacts {
   definitive: boolean;
   /** Flux's own Ready condition for the object is True. */
   fluxReady?: boolean;
+  /**
+   * Flux itself has reported this revision failed: the live object's Ready condition is False
+   * with `HealthCheckFailed` while it attempts the revision validated. A failure confirmed then
+   * is no longer early, so a follow-up may act on it without a definitive pod state.
+   */
+  fluxFailed?: boolean;
 }
 
 /** The breaker's counts in their windows. */

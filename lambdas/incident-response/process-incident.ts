@@ -189,14 +189,26 @@ function fluxTrigger(category: string, kind: string, reason: string): TriggerKin
   }
 }
 
-/** Definitive failure: the report's own flag when validation sets it. */
-function verdictFacts(report: ValidationReport, live?: LiveObject): VerdictFacts {
+/**
+ * Definitive failure: the report's own flag when validation sets it. Flux's own verdict: Ready, or
+ * failed (`HealthCheckFailed`) while it attempts the revision validated.
+ */
+function verdictFacts(report: ValidationReport, live?: LiveObject, revision?: string): VerdictFacts {
   const definitive = (report as { definitiveFailure?: boolean }).definitiveFailure === true;
   const facts: VerdictFacts = {
     verdict: report.verdict,
     definitive: report.verdict === 'fail' && definitive,
   };
   if (live?.ready) facts.fluxReady = live.ready.status === 'True';
+  if (
+    live?.ready?.status === 'False' &&
+    live.ready.reason === 'HealthCheckFailed' &&
+    revision !== undefined &&
+    live.lastAttemptedRevision !== undefined &&
+    sameCommit(live.lastAttemptedRevision, revision)
+  ) {
+    facts.fluxFailed = true;
+  }
   return facts;
 }
 
@@ -571,7 +583,7 @@ export async function processIncident(
         checks: r.trigger === 'succeeded' ? 1 : settings.confirmChecks,
         intervalMs: settings.confirmIntervalMs,
       });
-      facts.verdict = verdictFacts(report, live);
+      facts.verdict = verdictFacts(report, live, revision);
       note('validate', report.summary.split('\n')[0] ?? report.verdict);
       if (helmRolledBack && facts.verdict.verdict !== 'fail') {
         // The cluster runs the previous release again, but git still declares the failed version:

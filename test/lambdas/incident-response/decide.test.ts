@@ -370,6 +370,27 @@ describe('decide: other triggers', () => {
       'not-definitive',
     ],
     [
+      'follow-up: failing on every check, not definitive, after Flux itself reported HealthCheckFailed → revert (not early)',
+      {
+        trigger: 'follow-up',
+        verdict: { verdict: 'fail', definitive: false, fluxFailed: true },
+        bakeChecksLeft: true,
+      },
+      'revert',
+      'confirmed-failure',
+      'reverting',
+    ],
+    [
+      'follow-up: Flux reported HealthCheckFailed but validation still pending → check again',
+      {
+        trigger: 'follow-up',
+        verdict: { verdict: 'pending', definitive: false, fluxFailed: true },
+        bakeChecksLeft: true,
+      },
+      'schedule-follow-up',
+      'still-baking',
+    ],
+    [
       'follow-up: slow rollout at the end of the bake → never failed early',
       { trigger: 'follow-up', verdict: { verdict: 'fail', definitive: false }, bakeChecksLeft: false },
       'ignore',

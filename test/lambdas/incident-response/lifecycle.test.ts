@@ -91,6 +91,33 @@ describe('early detection through the bake window', () => {
   });
 });
 
+describe('after Flux’s own health check failed', () => {
+  it('a follow-up that finds the revision failing on every check reverts it, without a definitive pod state', async () => {
+    // Prepare: the new revision's pods never become ready (no crash loop, no missing image); the
+    // follow-ups see it failing but not definitively, so they only check again
+    w = await world();
+    const failing = w.shas[1] as string;
+    w.deploy({ state: 'deadline', attempted: failing, failed: false });
+    await w.run(w.flux({ reason: 'Progressing', severity: 'info', revision: `main@sha1:${failing}` }));
+    const next = w.followUps.shift();
+    if (!next) throw new Error('no follow-up scheduled');
+    w.clock.now = new Date(Date.parse(next.scheduledAt) + w.settings.followUpSeconds * 1000);
+    const before = await w.run({ source: 'follow-up', followUp: next }, next.id);
+    expect(before).toMatchObject({ code: 'not-definitive' });
+    expect(await w.commitsAfter(failing)).toEqual([]);
+
+    // Act: Flux reports HealthCheckFailed for it (Ready=False), and the next follow-up runs
+    w.deploy({ state: 'deadline', attempted: failing, failed: true });
+    const v = w;
+    await bake(w, async () => (await v.commitsAfter(failing)).length > 0);
+
+    // Assess: reverted by the follow-up, in one thread
+    expect(await w.commitsAfter(failing)).toHaveLength(1);
+    expect(w.alerts().map((a) => [a.state, a.trigger.source])).toEqual([['reverted', 'follow-up']]);
+    expect(w.alerts()[0]?.decision?.reason).toContain('after Flux reported HealthCheckFailed');
+  });
+});
+
 describe('a success validation cannot verify at once', () => {
   it('is checked again, and its revision becomes last known good once validation passes', async () => {
     // Prepare: Flux reports success while the pods are still starting (no bake window watches it)
