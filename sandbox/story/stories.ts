@@ -135,6 +135,90 @@ function badImageStory(
   };
 }
 
+const UNHEALTHY = '1.30.4-alpine';
+
+/**
+ * A tag whose `/health` answers 500: the pods run but never become ready, which is no definitive
+ * failure (a slow rollout looks the same), so nothing is reverted early. Flux's own health check
+ * fails at its timeout; while the Deployment is still within its progress deadline validation is
+ * inconclusive (an alert, no revert), and the next follow-up that finds it failing on every check
+ * reverts it, with the failing probe as evidence.
+ */
+const health500: Story = {
+  name: 'health-500',
+  summary:
+    "image automation commits a tag whose /health answers 500: never ready, but no definitive pod failure, so nothing is reverted early; after Flux's own HealthCheckFailed a follow-up confirms the failure and fluxguard reverts; the cluster recovers",
+  images: { [UNHEALTHY]: 'health-500' },
+  async play(world) {
+    await goodRevisionKnown(world);
+    const bad = await world.imageUpdate([GOOD, UNHEALTHY]);
+    if (!bad) throw new Error('image automation did not push the new tag');
+    const revert = await world.waitFor('revert-pushed', { failing: rev(bad) }, { limitMs: 20 * 60_000 });
+    await world.waitFor('healthy', { revision: rev(String(revert.data.commit)) });
+    await world.waitFor('alert', { state: 'recovered' }, { limitMs: 10 * 60_000 }).catch(() => undefined);
+    await world.imageUpdate([GOOD, UNHEALTHY]);
+  },
+  checks: [
+    {
+      name: 'Flux reported HealthCheckFailed for the bad revision at its timeout',
+      holds: (r) => r.timeline.find('health-check-failed', { revision: badRevision(r) }).length > 0,
+    },
+    {
+      name: "nothing was reverted before Flux's own health check failed (never ready is not a definitive failure)",
+      holds: (r) => {
+        const failed = r.timeline.first('health-check-failed', { revision: badRevision(r) });
+        const revert = revertOf(r, badRevision(r));
+        return !!failed && !!revert && revert.atMs >= failed.atMs;
+      },
+    },
+    {
+      name: "the revert came within 2 minutes of Flux's HealthCheckFailed (a follow-up confirmed it; Flux's retry was not awaited)",
+      holds: (r) => {
+        const failed = r.timeline.first('health-check-failed', { revision: badRevision(r) });
+        const revert = revertOf(r, badRevision(r));
+        return !!failed && !!revert && revert.atMs - failed.atMs < 2 * 60_000;
+      },
+    },
+    {
+      name: 'fluxguard pushed exactly one revert, of it',
+      holds: (r) =>
+        r.timeline.find('revert-pushed').length === 1 && revertOf(r, badRevision(r)) !== undefined,
+    },
+    {
+      name: 'the alert gives the failing /health probe as evidence',
+      holds: (r) =>
+        r.alerts.some(
+          (a) => a.state === 'reverted' && (a.verdict?.evidence ?? []).some((e) => /\b500\b/.test(e)),
+        ),
+    },
+    {
+      name: `the revert commit excludes ${UNHEALTHY} in the ImagePolicy`,
+      holds: async (r) => /!=1\.30\.4(?=[\s"']|$)/m.test(await r.fileAtHead(POLICY_FILE)),
+    },
+    {
+      name: 'the cluster is healthy again on the revert',
+      holds: (r) =>
+        r.timeline.first('healthy', { revision: rev(dataOf(revertOf(r, badRevision(r)), 'commit')) }) !==
+        undefined,
+    },
+    {
+      name: 'the incident resolved in the same thread (reverted, then recovered)',
+      holds: (r) => {
+        const recovered = r.alerts.find((a) => a.state === 'recovered');
+        return (
+          !!recovered && r.alerts.some((a) => a.incidentId === recovered.incidentId && a.state === 'reverted')
+        );
+      },
+    },
+    {
+      name: 'the next image automation pass keeps the good tag',
+      holds: (r) =>
+        r.timeline.find('note').some((s) => s.data.tag === GOOD) &&
+        r.timeline.find('image-update').length === 1,
+    },
+  ],
+};
+
 /** Validation cannot read pods (403): fluxguard alerts with the evidence and reverts nothing. */
 const inconclusive: Story = {
   name: 'inconclusive-403',
@@ -521,6 +605,7 @@ export const STORIES: Record<string, Story> = {
     'imagepull',
     'image automation commits a tag the registry does not have (ImagePullBackOff); reverted early, recovered',
   ),
+  'health-500': health500,
   'inconclusive-403': inconclusive,
   breaker,
   'prometheus-alert': prometheus,

@@ -5,4 +5,4 @@
  */
 import { describeStories } from './support/stories.js';
 
-describeStories(['image-crashloop', 'missing-image']);
+describeStories(['image-crashloop', 'missing-image', 'health-500']);
