@@ -31,6 +31,17 @@ function fixesAnIncident(facts: DecisionFacts): boolean {
 
 const RECOVERED = { state: 'recovered', severity: 'info' } as const;
 
+/**
+ * The decision for a verified healthy revision that resolves an incident: fluxguard's revert
+ * awaiting recovery, else an incident that waits for a fix by people; `undefined` when it resolves
+ * none. `detail` says, for each, how the health was verified.
+ */
+function recovery(facts: DecisionFacts, detail: { revert: string; fix: string }): Decision | undefined {
+  const why = facts.awaitingRecovery ? detail.revert : fixesAnIncident(facts) ? detail.fix : undefined;
+  if (why === undefined) return undefined;
+  return { action: 'record-known-good', reason: 'recovered', detail: why, alert: { ...RECOVERED } };
+}
+
 function failure(facts: DecisionFacts): Decision {
   const blocked = firstBlocking(FAILURE_GUARDS, facts);
   if (blocked) return blocked;
@@ -71,23 +82,11 @@ function succeeded(facts: DecisionFacts): Decision {
       detail: `Flux reported success but validation was ${facts.verdict?.verdict ?? 'not run'}: not recorded as last known good`,
     };
   }
-  if (facts.awaitingRecovery) {
-    return {
-      action: 'record-known-good',
-      reason: 'recovered',
-      detail: 'Flux applied the revert and validation passed: recovered',
-      alert: { ...RECOVERED },
-    };
-  }
-  if (fixesAnIncident(facts)) {
-    return {
-      action: 'record-known-good',
-      reason: 'recovered',
-      detail:
-        'Flux reported success for a newer revision than the failing one and validation passed (the revert pull request merged, or a fix pushed): recovered',
-      alert: { ...RECOVERED },
-    };
-  }
+  const recovered = recovery(facts, {
+    revert: 'Flux applied the revert and validation passed: recovered',
+    fix: 'Flux reported success for a newer revision than the failing one and validation passed (the revert pull request merged, or a fix pushed): recovered',
+  });
+  if (recovered) return recovered;
   return {
     action: 'record-known-good',
     reason: 'verified-success',
@@ -101,23 +100,11 @@ function followUp(facts: DecisionFacts): Decision {
   // failed early); once Flux itself reported HealthCheckFailed, a failure on every check is enough.
   if (verdict?.verdict === 'fail' && (verdict.definitive || verdict.fluxFailed)) return failure(facts);
   if (verdict?.verdict === 'pass' && verdict.fluxReady) {
-    if (facts.awaitingRecovery) {
-      return {
-        action: 'record-known-good',
-        reason: 'recovered',
-        detail: 'the revert is healthy and Flux reports it ready: recovered',
-        alert: { ...RECOVERED },
-      };
-    }
-    if (fixesAnIncident(facts)) {
-      return {
-        action: 'record-known-good',
-        reason: 'recovered',
-        detail:
-          'a newer revision than the failing one is healthy and Flux reports it ready (the revert pull request merged, or a fix pushed): recovered',
-        alert: { ...RECOVERED },
-      };
-    }
+    const recovered = recovery(facts, {
+      revert: 'the revert is healthy and Flux reports it ready: recovered',
+      fix: 'a newer revision than the failing one is healthy and Flux reports it ready (the revert pull request merged, or a fix pushed): recovered',
+    });
+    if (recovered) return recovered;
     return {
       action: 'record-known-good',
       reason: 'baked',

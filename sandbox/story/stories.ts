@@ -37,6 +37,40 @@ async function goodRevisionKnown(world: SimulationWorld): Promise<void> {
   await world.waitFor('decision', { action: 'record-known-good' });
 }
 
+/** Exactly one revert was pushed, and it reverts the image automation's push. */
+const ONE_REVERT: StoryCheck = {
+  name: 'fluxguard pushed exactly one revert, of it',
+  holds: (r) => r.timeline.find('revert-pushed').length === 1 && revertOf(r, badRevision(r)) !== undefined,
+};
+
+/**
+ * After a bad image was reverted: healthy on the revert, one thread ending `recovered`, and the
+ * next image automation pass keeps the good tag.
+ */
+const RECOVERY_CHECKS: readonly StoryCheck[] = [
+  {
+    name: 'the cluster is healthy again on the revert',
+    holds: (r) =>
+      r.timeline.first('healthy', { revision: rev(dataOf(revertOf(r, badRevision(r)), 'commit')) }) !==
+      undefined,
+  },
+  {
+    name: 'the incident resolved in the same thread (failing or reverted, then recovered)',
+    holds: (r) => {
+      const recovered = r.alerts.find((a) => a.state === 'recovered');
+      return (
+        !!recovered && r.alerts.some((a) => a.incidentId === recovered.incidentId && a.state === 'reverted')
+      );
+    },
+  },
+  {
+    name: 'the next image automation pass keeps the good tag',
+    holds: (r) =>
+      r.timeline.find('note').some((s) => s.data.tag === GOOD) &&
+      r.timeline.find('image-update').length === 1,
+  },
+];
+
 /** Checks of a bad image that fluxguard reverts before Flux's own timeout, and the recovery. */
 function revertedEarly(tag: string): StoryCheck[] {
   return [
@@ -44,11 +78,7 @@ function revertedEarly(tag: string): StoryCheck[] {
       name: 'the image update was applied',
       holds: (r) => r.timeline.first('applied', { revision: badRevision(r) }) !== undefined,
     },
-    {
-      name: 'fluxguard pushed exactly one revert, of it',
-      holds: (r) =>
-        r.timeline.find('revert-pushed').length === 1 && revertOf(r, badRevision(r)) !== undefined,
-    },
+    ONE_REVERT,
     {
       name: "the revert was pushed before Flux's own health-check timeout",
       holds: (r) => {
@@ -84,27 +114,7 @@ function revertedEarly(tag: string): StoryCheck[] {
         );
       },
     },
-    {
-      name: 'the cluster is healthy again on the revert',
-      holds: (r) =>
-        r.timeline.first('healthy', { revision: rev(dataOf(revertOf(r, badRevision(r)), 'commit')) }) !==
-        undefined,
-    },
-    {
-      name: 'the incident resolved in the same thread (failing or reverted, then recovered)',
-      holds: (r) => {
-        const recovered = r.alerts.find((a) => a.state === 'recovered');
-        return (
-          !!recovered && r.alerts.some((a) => a.incidentId === recovered.incidentId && a.state === 'reverted')
-        );
-      },
-    },
-    {
-      name: 'the next image automation pass keeps the good tag',
-      holds: (r) =>
-        r.timeline.find('note').some((s) => s.data.tag === GOOD) &&
-        r.timeline.find('image-update').length === 1,
-    },
+    ...RECOVERY_CHECKS,
   ];
 }
 
@@ -179,11 +189,7 @@ const health500: Story = {
         return !!failed && !!revert && revert.atMs - failed.atMs < 2 * 60_000;
       },
     },
-    {
-      name: 'fluxguard pushed exactly one revert, of it',
-      holds: (r) =>
-        r.timeline.find('revert-pushed').length === 1 && revertOf(r, badRevision(r)) !== undefined,
-    },
+    ONE_REVERT,
     {
       name: 'the alert gives the failing /health probe as evidence',
       holds: (r) =>
@@ -195,27 +201,7 @@ const health500: Story = {
       name: `the revert commit excludes ${UNHEALTHY} in the ImagePolicy`,
       holds: async (r) => /!=1\.30\.4(?=[\s"']|$)/m.test(await r.fileAtHead(POLICY_FILE)),
     },
-    {
-      name: 'the cluster is healthy again on the revert',
-      holds: (r) =>
-        r.timeline.first('healthy', { revision: rev(dataOf(revertOf(r, badRevision(r)), 'commit')) }) !==
-        undefined,
-    },
-    {
-      name: 'the incident resolved in the same thread (reverted, then recovered)',
-      holds: (r) => {
-        const recovered = r.alerts.find((a) => a.state === 'recovered');
-        return (
-          !!recovered && r.alerts.some((a) => a.incidentId === recovered.incidentId && a.state === 'reverted')
-        );
-      },
-    },
-    {
-      name: 'the next image automation pass keeps the good tag',
-      holds: (r) =>
-        r.timeline.find('note').some((s) => s.data.tag === GOOD) &&
-        r.timeline.find('image-update').length === 1,
-    },
+    ...RECOVERY_CHECKS,
   ],
 };
 
