@@ -908,37 +908,21 @@ export async function processIncident(
         for (const reverted of incidents.filter(
           (i) => i.state === 'reverted' && i.revertCommit !== undefined && sameCommit(i.revertCommit, good),
         )) {
-          reverted.state = 'recovered';
-          reverted.recoveredAt = stamp;
-          reverted.updatedAt = stamp;
-          if (reverted.alertState !== 'recovered') {
-            await deps.alerts.publish(
-              buildAlert({
-                settings,
-                incident: reverted,
-                state: 'recovered',
-                severity: 'info',
-                trigger: r.alertTrigger,
-                decision: why,
-                actions: reverted.actions,
-                at,
-                report: passing,
-                revision: good,
-              }),
-            );
-            reverted.alertState = 'recovered';
-          }
-          await deps.state.putIncident(reverted);
-          note(
-            'record',
-            `${objectKey(ref)} recovered with ${objectKey(object)} at ${good} (incident ${reverted.id})`,
-          );
+          await recoverFixed(reverted, good, why, ref);
         }
       }
     }
 
-    /** Resolves one more incident of this object that `good` fixed, with its own alert in its thread. */
-    async function recoverFixed(fixed: IncidentRecord, good: string, why: Decision): Promise<void> {
+    /**
+     * Resolves one more incident that `good` fixed, with its own alert in its thread: of this
+     * object, or of a `release` this Kustomization applies.
+     */
+    async function recoverFixed(
+      fixed: IncidentRecord,
+      good: string,
+      why: Decision,
+      release?: ObjectRef,
+    ): Promise<void> {
       fixed.state = 'recovered';
       fixed.recoveredAt = stamp;
       fixed.updatedAt = stamp;
@@ -960,7 +944,12 @@ export async function processIncident(
         fixed.alertState = 'recovered';
       }
       await deps.state.putIncident(fixed);
-      note('record', `${objectKey(object)} recovered at ${good} (incident ${fixed.id})`);
+      note(
+        'record',
+        release
+          ? `${objectKey(release)} recovered with ${objectKey(object)} at ${good} (incident ${fixed.id})`
+          : `${objectKey(object)} recovered at ${good} (incident ${fixed.id})`,
+      );
     }
 
     /**
